@@ -1,0 +1,114 @@
+"""The `mailkb` command line. Errors become exit codes here and nowhere else."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from . import __version__
+from .paths import knowledge_dir
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class UsageError(Exception):
+    """Bad arguments or input: one line on stderr, exit 2."""
+
+
+def _kb_dir(value: str | None) -> Path:
+    path = Path(value) if value else knowledge_dir()
+    if not path.exists():
+        raise UsageError(f"knowledge base directory not found: {path}")
+    if not path.is_dir():
+        raise UsageError(f"not a directory: {path} (give the knowledge base folder, e.g. knowledge/)")
+    return path
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .lint import lint
+    from .lint.report import FORMATS, as_text
+
+    result = lint(_kb_dir(args.kb_dir))
+    if args.format == "text":
+        print(as_text(result, hints=not args.no_hints))
+    else:
+        output = FORMATS[args.format](result)
+        if output:
+            print(output)
+    failing = result.errors or (args.strict and result.warnings)
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from .lint import lint
+
+    result = lint(_kb_dir(args.kb_dir))
+    print(summary_text(result))
+    return EXIT_PROBLEMS if result.errors else EXIT_OK
+
+
+def summary_text(result) -> str:
+    """Counts per kind and what is untranslated, unsourced or only weakly sourced."""
+    kb = result.kb
+    counts = kb.counts()
+    codes = Counter(p.code for p in result.problems)
+    messages = Counter(m.get("status") for s in kb.symptoms.values() for m in s.get("messages") or ())
+    advice = Counter(r.get("advice") for r in kb.remedies.values())
+    weak = sorted(
+        f"{kind}:{ident}"
+        for kind, items in kb.entities.items()
+        for ident, data in items.items()
+        if data.get("sources") and all(s.get("kind") == "community" for s in data["sources"])
+    )
+    lines = [
+        f"mailkb {__version__} knowledge base: {kb.root}",
+        "  " + " · ".join(f"{kind}s {counts[kind]}" for kind in sorted(counts)),
+        f"  UI messages: {messages['attested']} attested, {messages['reported']} reported only",
+        "  remedies by standing: " + ", ".join(f"{k} {v}" for k, v in sorted(advice.items(), key=lambda kv: str(kv[0]))),
+        f"  untranslated texts (MK307): {codes['MK307']} · unsourced entries (MK308): {codes['MK308']}",
+        f"  entries sourced only by community material: {len(weak)}" + (f" ({', '.join(weak[:8])}{' …' if len(weak) > 8 else ''})" if weak else ""),
+        f"  lint: {len(result.errors)} error(s), {len(result.warnings)} warning(s), {result.files} files in {result.seconds:.2f}s",
+    ]
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mailkb", description="iCloud Mail troubleshooting knowledge base.")
+    parser.add_argument("--version", action="version", version=f"mailkb {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    lint = sub.add_parser("lint", help="check the knowledge base (file:line:col: CODE message)")
+    lint.add_argument("kb_dir", nargs="?", metavar="KB_DIR", help="knowledge base folder (default: the bundled one)")
+    lint.add_argument("--format", choices=("text", "github", "json"), default="text")
+    lint.add_argument("--strict", action="store_true", help="fail on warnings too")
+    lint.add_argument("--no-hints", action="store_true", help="omit the hint lines")
+    lint.set_defaults(func=cmd_lint)
+
+    summary = sub.add_parser("summary", help="counts per kind, untranslated and unsourced entries")
+    summary.add_argument("kb_dir", nargs="?", metavar="KB_DIR")
+    summary.set_defaults(func=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as err:
+        print(f"mailkb: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as err:  # the last line of defence: never a traceback for a user
+        print(f"mailkb: internal error: {type(err).__name__}: {err} (please report this)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Load the knowledge base: every YAML file of `knowledge/`, parsed strictly, as one object."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .paths import knowledge_dir
+from .schemas import KIND_SCHEMAS
+from .yamlsource import YamlDocument, load_file
+
+# knowledge/ folder -> the kind's name in references ("cause:storage_full")
+FOLDER_KIND = {folder: schema for folder, schema in KIND_SCHEMAS.items() if folder != "rules"}
+KIND_FOLDER = {kind: folder for folder, kind in FOLDER_KIND.items()}
+ENTITY_KINDS = tuple(FOLDER_KIND.values())
+
+
+class KnowledgeBaseError(Exception):
+    """The knowledge base cannot be used; `problems` says why (lint findings)."""
+
+    def __init__(self, message: str, problems: list | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+@dataclass
+class SourceFile:
+    """One file of the knowledge base: where it is, which folder it belongs to, its parsed document."""
+
+    rel: str  # path relative to the knowledge root, with forward slashes
+    folder: str | None  # kind folder, or None for a stray file
+    doc: YamlDocument
+
+
+@dataclass
+class KnowledgeBase:
+    """Everything mailkb knows, as plain data keyed by kind and id."""
+
+    root: Path
+    digest: str
+    entities: dict[str, dict[str, dict]] = field(default_factory=lambda: {k: {} for k in ENTITY_KINDS})
+    rule_files: dict[str, dict] = field(default_factory=dict)  # topic id -> file data (rules included)
+    rules: list[dict] = field(default_factory=list)  # every rule, in file then definition order
+    rule_topic: dict[str, str] = field(default_factory=dict)  # rule id -> topic id
+    paths: dict[str, str] = field(default_factory=dict)  # "kind:id" / "rules:topic" -> relative path
+
+    # convenient views
+    @property
+    def observations(self) -> dict[str, dict]:
+        return self.entities["observation"]
+
+    @property
+    def symptoms(self) -> dict[str, dict]:
+        return self.entities["symptom"]
+
+    @property
+    def causes(self) -> dict[str, dict]:
+        return self.entities["cause"]
+
+    @property
+    def remedies(self) -> dict[str, dict]:
+        return self.entities["remedy"]
+
+    def get(self, ref: str) -> dict | None:
+        """The entity behind a `kind:id` reference, or None."""
+        kind, _, ident = ref.partition(":")
+        return self.entities.get(kind, {}).get(ident)
+
+    def counts(self) -> dict[str, int]:
+        counts = {kind: len(items) for kind, items in self.entities.items()}
+        counts["rule"] = len(self.rules)
+        return counts
+
+
+def _kb_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def read_sources(root: Path) -> list[SourceFile]:
+    """Parse every file under `root` (stray files are kept so the linter can name them)."""
+    files = []
+    for path in _kb_files(root):
+        rel = path.relative_to(root).as_posix()
+        parts = rel.split("/")
+        folder = parts[0] if len(parts) == 2 and parts[0] in KIND_SCHEMAS and path.suffix == ".yaml" else None
+        if folder is None and path.suffix.lower() == ".md":
+            continue  # notes for editors
+        doc = load_file(path) if folder else YamlDocument(path=path)
+        files.append(SourceFile(rel=rel, folder=folder, doc=doc))
+    return files
+
+
+def content_digest(root: Path) -> str:
+    """A hash of every file's name and bytes: the knowledge base's identity for caching."""
+    digest = hashlib.sha256()
+    for path in _kb_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def assemble(root: Path, files: list[SourceFile], digest: str = "") -> KnowledgeBase:
+    """Build the knowledge base from parsed files (first file wins on a duplicate id)."""
+    kb = KnowledgeBase(root=root, digest=digest)
+    for source in files:
+        data = source.doc.data
+        if source.folder is None or not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            continue
+        ident = data["id"]
+        if source.folder == "rules":
+            if ident in kb.rule_files or not isinstance(data.get("rules"), list):
+                continue
+            kb.rule_files[ident] = data
+            kb.paths[f"rules:{ident}"] = source.rel
+            for rule in data["rules"]:
+                if isinstance(rule, dict) and isinstance(rule.get("id"), str) and rule["id"] not in kb.rule_topic:
+                    kb.rules.append(rule)
+                    kb.rule_topic[rule["id"]] = ident
+        else:
+            kind = FOLDER_KIND[source.folder]
+            kb.entities[kind].setdefault(ident, data)
+            kb.paths.setdefault(f"{kind}:{ident}", source.rel)
+    return kb
+
+
+_MEMORY: dict[tuple[str, str], KnowledgeBase] = {}
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("MAILKB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "mailkb"
+    )
+    return Path(base)
+
+
+def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> KnowledgeBase:
+    """Load and validate the knowledge base once; cached on disk by content hash.
+
+    Raises KnowledgeBaseError (with the lint problems) when the knowledge base has errors.
+    """
+    root = Path(root) if root is not None else knowledge_dir()
+    if not root.is_dir():
+        raise KnowledgeBaseError(f"knowledge base not found: {root}")
+    digest = content_digest(root)
+    key = (str(root.resolve()), digest)
+    if use_cache and key in _MEMORY:
+        return _MEMORY[key]
+    cache_file = _cache_dir() / f"kb-{digest[:32]}.pickle"
+    kb = _read_cache(cache_file) if use_cache else None
+    if kb is None:
+        from .lint import lint  # the linter imports this module
+
+        result = lint(root)
+        if result.errors:
+            first = result.errors[0]
+            raise KnowledgeBaseError(
+                f"knowledge base has {len(result.errors)} error(s); first: "
+                f"{first.path}:{first.line}:{first.col}: {first.code} {first.message} (run `mailkb lint`)",
+                result.errors,
+            )
+        kb = result.kb
+        kb.digest = digest
+        if use_cache:
+            _write_cache(cache_file, kb)
+    kb.root = root
+    _MEMORY[key] = kb
+    return kb
+
+
+def _read_cache(path: Path) -> KnowledgeBase | None:
+    try:
+        with path.open("rb") as handle:
+            kb: Any = pickle.load(handle)
+        return kb if isinstance(kb, KnowledgeBase) else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def _write_cache(path: Path, kb: KnowledgeBase) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a read-only home only costs speed

@@ -1,0 +1,77 @@
+"""Run every check over a knowledge base and collect the findings."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile, assemble, content_digest, read_sources
+from .context import LintContext
+from .filechecks import FILE_CHECKS
+from .kbchecks import KB_CHECKS, check_reachability, check_references, check_rules
+from .problem import Problem
+
+
+@dataclass
+class LintResult:
+    """The findings of one lint run, sorted by position, and the knowledge base that was read."""
+
+    kb: KnowledgeBase
+    files: int
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _display_root(root: Path) -> str:
+    try:
+        rel = os.path.relpath(root)
+    except ValueError:  # another drive on Windows
+        rel = str(root)
+    return "" if rel == "." else rel.rstrip("/") + "/"
+
+
+def lint(root: Path | str) -> LintResult:
+    """Lint the knowledge base at `root`."""
+    started = time.perf_counter()
+    root = Path(root)
+    files = read_sources(root)
+    ctx = LintContext(root=root, display_root=_display_root(root), files=files, kb=KnowledgeBase(root=root, digest=""))
+    problems: list[Problem] = []
+    broken: set[str] = set()
+    valid: list[SourceFile] = []
+    for source in files:
+        found = [p for check in FILE_CHECKS for p in check(ctx, source)]
+        problems.extend(found)
+        if any(p.severity == "error" for p in found):
+            data = source.doc.data
+            if isinstance(data, dict) and isinstance(data.get("id"), str) and source.folder in FOLDER_KIND:
+                broken.add(f"{FOLDER_KIND[source.folder]}:{data['id']}")
+        elif source.folder is not None:
+            valid.append(source)
+    ctx.kb = assemble(root, valid, content_digest(root))
+    ctx.files = valid
+    ctx.__post_init__()
+    complete = len(valid) == sum(1 for f in files if f.folder is not None)
+    for check in KB_CHECKS:
+        if check is check_reachability and not complete:
+            continue  # a file that failed to load would make every cause it serves look unreachable
+        for problem in check(ctx):
+            if check in (check_references, check_rules) and problem.code == "MK303" and _names_broken(problem, broken):
+                continue
+            problems.append(problem)
+    problems.sort()
+    return LintResult(kb=ctx.kb, files=len(files), problems=problems, seconds=time.perf_counter() - started)
+
+
+def _names_broken(problem: Problem, broken: set[str]) -> bool:
+    return any(f"'{ref.split(':', 1)[1]}'" in problem.message for ref in broken)

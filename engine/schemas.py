@@ -1,0 +1,51 @@
+"""The JSON Schemas (draft-07) of every kind, with their cross-file references resolved."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from .paths import schemas_dir
+
+# folder in knowledge/ -> schema name
+KIND_SCHEMAS = {
+    "observations": "observation",
+    "symptoms": "symptom",
+    "causes": "cause",
+    "remedies": "remedy",
+    "rules": "rules",
+    "platforms": "platform",
+    "carriers": "carrier",
+    "guides": "guide",
+    "reference": "reference",
+}
+
+
+@cache
+def _registry(directory: Path) -> tuple[Registry, dict[str, dict]]:
+    registry: Registry = Registry()
+    documents: dict[str, dict] = {}
+    for path in sorted(directory.glob("*.schema.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        documents[path.name] = document
+        registry = registry.with_resource(path.name, Resource.from_contents(document, default_specification=DRAFT7))
+    return registry, documents
+
+
+def schema_document(name: str, directory: Path | None = None) -> dict:
+    """The schema `name` (e.g. "cause" or "diagnosis") as parsed JSON."""
+    _, documents = _registry(directory or schemas_dir())
+    return documents[f"{name}.schema.json"]
+
+
+@cache
+def validator(name: str, directory: Path | None = None) -> Draft7Validator:
+    """A validator for schema `name`, resolving refs to the other schema files."""
+    directory = directory or schemas_dir()
+    registry, documents = _registry(directory)
+    return Draft7Validator(documents[f"{name}.schema.json"], registry=registry)
