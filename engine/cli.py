@@ -64,11 +64,12 @@ def summary_text(result) -> str:
     )
     lines = [
         f"mailkb {__version__} knowledge base: {kb.root}",
-        "  " + " · ".join(f"{kind}s {counts[kind]}" for kind in sorted(counts)),
+        "  " + " · ".join(f"{kind} {counts[kind]}" for kind in sorted(counts)),
         f"  UI messages: {messages['attested']} attested, {messages['reported']} reported only",
         "  remedies by standing: " + ", ".join(f"{k} {v}" for k, v in sorted(advice.items(), key=lambda kv: str(kv[0]))),
         f"  untranslated texts (MK307): {codes['MK307']} · unsourced entries (MK308): {codes['MK308']}",
-        f"  entries sourced only by community material: {len(weak)}" + (f" ({', '.join(weak[:8])}{' …' if len(weak) > 8 else ''})" if weak else ""),
+        f"  entries sourced only by community material: {len(weak)}"
+        + (f" ({', '.join(weak[:8])}{' …' if len(weak) > 8 else ''})" if weak else ""),
         f"  lint: {len(result.errors)} error(s), {len(result.warnings)} warning(s), {result.files} files in {result.seconds:.2f}s",
     ]
     return "\n".join(lines)

@@ -60,6 +60,19 @@ class YamlDocument:
     problems: list[YamlProblem] = field(default_factory=list)
     value_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    block_scalars: set[Path_] = field(default_factory=set)  # values written as | or > blocks
+
+    def text_start(self, path: Path_) -> tuple[int, int]:
+        """Where the text of the scalar at `path` begins: for a | or > block, its first content line."""
+        line, col = self.position(path)
+        if tuple(path) not in self.block_scalars:
+            return line, col
+        lines = self.text.split("\n")
+        for number in range(line, len(lines)):  # `line` is 1-based: lines[line] is the next line
+            content = lines[number]
+            if content.strip():
+                return number + 1, len(content) - len(content.lstrip()) + 1
+        return line, col
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
@@ -119,6 +132,8 @@ class _Builder:
         self.check_node(event)
         self.doc.value_marks[path] = _mark(event)
         if isinstance(event, yaml.ScalarEvent):
+            if event.style in ("|", ">"):
+                self.doc.block_scalars.add(path)
             return self.scalar(event)
         if isinstance(event, yaml.SequenceStartEvent):
             items = []
@@ -144,9 +159,7 @@ class _Builder:
             if key in result:
                 line, col = _mark(key_event)
                 first = self.doc.key_marks.get(path + (key,), (0, 0))[0]
-                self.doc.problems.append(
-                    YamlProblem("MK102", f"duplicate key '{key}' (first at line {first})", line, col)
-                )
+                self.doc.problems.append(YamlProblem("MK102", f"duplicate key '{key}' (first at line {first})", line, col))
                 self.node(path + ("\0dup", key))  # parse and drop it; the first value is kept
                 continue
             self.doc.key_marks[path + (key,)] = _mark(key_event)
@@ -227,9 +240,7 @@ def load_file(path: Path) -> YamlDocument:
         size = path.stat().st_size
         if size > MAX_BYTES:
             doc = YamlDocument(path=path)
-            doc.problems.append(
-                YamlProblem("MK107", f"file is {size:,} bytes; a knowledge file must be under {MAX_BYTES:,}")
-            )
+            doc.problems.append(YamlProblem("MK107", f"file is {size:,} bytes; a knowledge file must be under {MAX_BYTES:,}"))
             return doc
         raw = path.read_bytes()
     except OSError as err:

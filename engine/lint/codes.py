@@ -21,7 +21,11 @@ CODES: dict[str, Code] = {
     "MK105": Code("empty-file", "error", "Write the entity as a YAML mapping, or delete the file."),
     "MK106": Code("unsupported-tag", "error", "Remove the !tag; write plain strings, numbers, booleans, lists and mappings."),
     "MK107": Code("file-too-large", "error", "Split the content: one entity per file, each well under 1 MiB."),
-    "MK108": Code("modeline", "warning", "Start the file with '# yaml-language-server: $schema=../../schemas/<kind>.schema.json' so editors complete fields."),
+    "MK108": Code(
+        "modeline",
+        "warning",
+        "Start the file with '# yaml-language-server: $schema=../../schemas/<kind>.schema.json' so editors complete fields.",
+    ),
     "MK109": Code("stray-file", "warning", "Put knowledge files in a kind folder (observations/, symptoms/, …) with the .yaml extension."),
     "MK110": Code("multiple-documents", "error", "Keep one YAML document per file; remove the '---' separator and split the file."),
     # one file against its schema
@@ -29,7 +33,6 @@ CODES: dict[str, Code] = {
     "MK202": Code("unknown-field", "error", "Remove the field or fix its spelling; the schema lists the allowed fields."),
     "MK203": Code("wrong-type", "error", "Give the field a value of the type the schema asks for (text, number, list, mapping)."),
     "MK204": Code("value-not-allowed", "error", "Use one of the allowed values or keep within the bounds the schema gives."),
-    "MK205": Code("schema", "error", "Make the value match the schema."),
     # the knowledge base as a whole
     "MK301": Code("duplicate-id", "error", "Ids must be unique within a kind (rule ids across all rule files); rename one."),
     "MK302": Code("id-filename", "error", "Name the file after the id (<id>.yaml), or change the id; published ids never change."),
@@ -41,8 +44,14 @@ CODES: dict[str, Code] = {
     "MK308": Code("sources-missing", "error", "Add `sources: [{url, title, kind}]` — official for Apple, carriers and RFCs."),
     "MK309": Code("markdown", "error", "Write Markdown without raw HTML; links must be http(s), mailto or relative."),
     "MK310": Code("underived-fact", "error", "Add a rule that derives this fact, or test an observation instead."),
-    "MK311": Code("derived-not-input", "error", "Derive facts only into observations marked `derived: true`; never test `answered` on a derived fact."),
-    "MK312": Code("engine-limit", "error", "Keep rules within what the engine runs correctly: ≤ 16 conditions, ≤ 200 `in` values, numbers 0 or 1e-4 ≤ |x| < 1e15."),
+    "MK311": Code(
+        "derived-not-input", "error", "Derive facts only into observations marked `derived: true`; never test `answered` on a derived fact."
+    ),
+    "MK312": Code(
+        "engine-limit",
+        "error",
+        "Keep rules within what the engine runs correctly: ≤ 16 conditions, ≤ 200 `in` values, numbers 0 or 1e-4 ≤ |x| < 1e15.",
+    ),
     "MK313": Code("translation-structure", "warning", "Give ja and en the same structure (list items, headings, links, code)."),
     "MK314": Code("unused-observation", "warning", "Use the observation in a rule, or remove it from the vocabulary."),
 }

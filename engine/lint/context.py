@@ -63,6 +63,4 @@ def walk(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, Any]]:
 
 def is_text(value: Any) -> bool:
     """A localized text {ja, en} (possibly incomplete)."""
-    return isinstance(value, dict) and bool(value) and set(value) <= {"ja", "en"} and (
-        "ja" in value or "en" in value
-    )
+    return isinstance(value, dict) and bool(value) and set(value) <= {"ja", "en"} and ("ja" in value or "en" in value)

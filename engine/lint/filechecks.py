@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from jsonschema import ValidationError
@@ -13,11 +14,6 @@ from .context import LintContext
 from .problem import Problem
 
 _TEXT_KEYS = {"ja", "en"}
-_VALUE_KEYWORDS = {
-    "enum", "const", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-    "minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-    "propertyNames",
-}  # fmt: skip
 
 
 def check_text(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
@@ -43,7 +39,7 @@ def check_modeline(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
 
 
 def check_schema(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
-    """MK201–MK205, MK307, MK308: the file against its kind's JSON Schema."""
+    """MK201–MK204, MK307, MK308: the file against its kind's JSON Schema."""
     if source.folder is None or source.doc.data is None:
         return
     if not isinstance(source.doc.data, dict):
@@ -83,20 +79,14 @@ def _schema_problem(ctx: LintContext, source: SourceFile, error: ValidationError
         return ctx.problem(source.rel, path, "MK308", f"{where}: `sources` is empty")
     if keyword == "type":
         expected = error.validator_value
-        return ctx.problem(
-            source.rel, path, "MK203", f"{where}: expected {expected}, found {_type_name(error.instance)}"
-        )
-    if keyword in _VALUE_KEYWORDS:
-        return ctx.problem(source.rel, path, "MK204", f"{where}: {_short(error.message)}")
-    return ctx.problem(source.rel, path, "MK205", f"{where}: {_short(error.message)}")
+        return ctx.problem(source.rel, path, "MK203", f"{where}: expected {expected}, found {_type_name(error.instance)}")
+    return ctx.problem(source.rel, path, "MK204", f"{where}: {_short(error.message)}")
 
 
 def _missing_property(error: ValidationError) -> str:
-    present = error.instance if isinstance(error.instance, dict) else {}
-    for name in error.validator_value:
-        if name not in present:
-            return name
-    return "?"
+    # jsonschema yields one error per missing property: "'text' is a required property"
+    match = re.match(r"^'([^']*)' is a required property", error.message)
+    return match.group(1) if match else "?"
 
 
 def _lang(key: str) -> str:

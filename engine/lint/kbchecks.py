@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ..markdown import lint_parser, link_is_safe
+from ..markdown import link_is_safe, lint_parser
 from ..rulelang import NUMERIC_OPERATORS, conclusion, dnf, iter_conditions, operator_of
 from .context import LintContext, is_text, walk
 from .problem import Problem
@@ -150,9 +150,13 @@ def _check_conclusion(ctx: LintContext, rid: str, rule: dict) -> Iterator[Proble
         fact, value = detail
         observation = kb.observations.get(fact)
         if observation is None:
-            yield ctx.rule_problem(rid, ("then", "derive", fact), "MK303", f"derived fact '{fact}' is not declared in observations/", key=True)
+            yield ctx.rule_problem(
+                rid, ("then", "derive", fact), "MK303", f"derived fact '{fact}' is not declared in observations/", key=True
+            )
         elif not observation.get("derived"):
-            yield ctx.rule_problem(rid, ("then", "derive", fact), "MK311", f"'{fact}' is an input observation, not a derived fact", key=True)
+            yield ctx.rule_problem(
+                rid, ("then", "derive", fact), "MK311", f"'{fact}' is an input observation, not a derived fact", key=True
+            )
         else:
             reason = _value_problem(observation, value, kb.symptoms)
             if reason:
@@ -175,7 +179,9 @@ def check_engine_limits(ctx: LintContext) -> Iterator[Problem]:
     for rid, rule in _rules(ctx):
         longest = max((len(conj) for conj in dnf(rule["when"])), default=0)
         if longest > ENGINE_MAX_CONDITIONS:
-            yield ctx.rule_problem(rid, ("when",), "MK312", f"{longest} conditions in one alternative; the engine allows {ENGINE_MAX_CONDITIONS}")
+            yield ctx.rule_problem(
+                rid, ("when",), "MK312", f"{longest} conditions in one alternative; the engine allows {ENGINE_MAX_CONDITIONS}"
+            )
         for path, condition in iter_conditions(rule["when"], ("when",)):
             op = operator_of(condition)
             values = condition[op] if isinstance(condition[op], list) else [condition[op]]
@@ -224,9 +230,8 @@ def check_texts(ctx: LintContext) -> Iterator[Problem]:
         for lang, value in (("ja", ja), ("en", en)):
             if isinstance(value, str) and value and not value.strip():
                 yield ctx.problem(rel, path + (lang,), "MK307", f"{'/'.join(map(str, path))}: {lang} text is blank")
-        if isinstance(ja, str) and isinstance(en, str) and ja.strip() and en.strip():
-            if ja.strip() == en.strip() and _JAPANESE.search(ja):
-                yield ctx.problem(rel, path + ("en",), "MK307", f"{'/'.join(map(str, path))}: en is a copy of the Japanese text")
+        if isinstance(ja, str) and isinstance(en, str) and ja.strip() and ja.strip() == en.strip() and _JAPANESE.search(ja):
+            yield ctx.problem(rel, path + ("en",), "MK307", f"{'/'.join(map(str, path))}: en is a copy of the Japanese text")
         shapes = {}
         for lang, value in (("ja", ja), ("en", en)):
             if not isinstance(value, str) or not _may_be_markdown(value):
@@ -235,12 +240,14 @@ def check_texts(ctx: LintContext) -> Iterator[Problem]:
             tokens = parser.parse(value)
             for problem in _markdown_problems(tokens):
                 line_offset, message = problem
-                line, col = ctx.by_rel[rel].doc.position(path + (lang,))
+                line, col = ctx.by_rel[rel].doc.text_start(path + (lang,))
                 yield Problem(ctx.display(rel), line + line_offset, col, "MK309", f"{lang}: {message}")
             shapes[lang] = _shape(tokens)
         if shapes.get("ja") != shapes.get("en") and isinstance(ja, str) and isinstance(en, str):
             yield ctx.problem(
-                rel, path, "MK313",
+                rel,
+                path,
+                "MK313",
                 f"{'/'.join(map(str, path))}: ja and en differ in structure (items, headings, links): {shapes['ja']} vs {shapes['en']}",
             )
 

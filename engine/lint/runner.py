@@ -37,6 +37,8 @@ def _display_root(root: Path) -> str:
         rel = os.path.relpath(root)
     except ValueError:  # another drive on Windows
         rel = str(root)
+    if rel.startswith(".."):
+        rel = str(root.resolve())  # outside the working directory: an absolute path reads better
     return "" if rel == "." else rel.rstrip("/") + "/"
 
 
@@ -53,9 +55,7 @@ def lint(root: Path | str) -> LintResult:
         found = [p for check in FILE_CHECKS for p in check(ctx, source)]
         problems.extend(found)
         if any(p.severity == "error" for p in found):
-            data = source.doc.data
-            if isinstance(data, dict) and isinstance(data.get("id"), str) and source.folder in FOLDER_KIND:
-                broken.add(f"{FOLDER_KIND[source.folder]}:{data['id']}")
+            broken.update(_names(source))
         elif source.folder is not None:
             valid.append(source)
     ctx.kb = assemble(root, valid, content_digest(root))
@@ -73,5 +73,16 @@ def lint(root: Path | str) -> LintResult:
     return LintResult(kb=ctx.kb, files=len(files), problems=problems, seconds=time.perf_counter() - started)
 
 
+def _names(source: SourceFile) -> set[str]:
+    """What other files may call a broken file: its id and its file name, bare and as kind:id."""
+    names = {source.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]}
+    data = source.doc.data
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
+        names.add(data["id"])
+    kind = FOLDER_KIND.get(source.folder or "")
+    return names | ({f"{kind}:{name}" for name in names} if kind else set())
+
+
 def _names_broken(problem: Problem, broken: set[str]) -> bool:
-    return any(f"'{ref.split(':', 1)[1]}'" in problem.message for ref in broken)
+    # references to a file that failed to load are not new problems; that file's own error says it all
+    return any(f"'{name}'" in problem.message for name in broken)

@@ -1,0 +1,151 @@
+"""Properties of the loader and linter: valid entities round-trip; corrupted files never crash."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.lint import CODES, lint
+from engine.paths import knowledge_dir
+from engine.yamlsource import parse_text
+
+from .kbcopy import BASE
+
+# Text that YAML likes to misread: booleans, nulls, dates, numbers, comments, colons, Japanese.
+TRICKY = st.sampled_from(
+    ["yes", "no", "on", "off", "null", "~", "2026-11-28", "0x1f", "1e3", "# not a comment", "a: b", "- x", "'", '"', "サーバ"]
+)
+TEXT = st.one_of(
+    TRICKY, st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="<[`"), min_size=1, max_size=40)
+).filter(lambda s: s.strip() != "" and not s.startswith(" ") and not s.endswith(" "))
+LOCALIZED = st.fixed_dictionaries({"ja": TEXT, "en": TEXT}).filter(lambda t: t["ja"].strip() != t["en"].strip())
+SOURCE = st.fixed_dictionaries(
+    {"url": st.sampled_from(["https://support.apple.com/ja-jp/102562", "https://www.rfc-editor.org/rfc/rfc7208"]),
+     "title": TEXT, "kind": st.sampled_from(["official", "third_party", "community"])}
+)  # fmt: skip
+
+REMEDY = st.fixed_dictionaries(
+    {
+        "id": st.just("free_icloud_storage"),
+        "title": LOCALIZED,
+        "stage": st.sampled_from(["auth", "receive", "network", "send", "device_os", "support"]),
+        "minutes": st.integers(min_value=1, max_value=4320) | st.floats(min_value=0.5, max_value=600, allow_nan=False),
+        "advice": st.sampled_from(["official", "workaround", "third_party", "seed_only"]),
+        "side_effects": LOCALIZED,
+        "reversible": st.booleans(),
+        "steps": st.dictionaries(
+            st.sampled_from(["iphone", "ipad", "mac", "android", "windows", "web", "any"]),
+            st.lists(LOCALIZED, min_size=1, max_size=4),
+            min_size=1,
+        ),
+        "verify": LOCALIZED,
+        "sources": st.lists(SOURCE, min_size=1, max_size=3),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(remedy=REMEDY)
+def test_generated_remedy_round_trips_and_lints_clean(tmp_path_factory, remedy):
+    kb = tmp_path_factory.mktemp("kb") / "kb"
+    shutil.copytree(BASE, kb)
+    text = "# yaml-language-server: $schema=../../schemas/remedy.schema.json\n" + yaml.safe_dump(
+        remedy, allow_unicode=True, sort_keys=False
+    )
+    (kb / "remedies" / "free_icloud_storage.yaml").write_text(text, encoding="utf-8")
+    result = lint(kb)
+    # random prose may differ in Markdown structure between languages (a warning), but never in validity
+    assert [f"{p.code} {p.message}" for p in result.problems if p.code != "MK313"] == []
+    assert result.kb.remedies["free_icloud_storage"] == remedy
+
+
+def _real_files() -> list[Path]:
+    files = sorted(knowledge_dir().rglob("*.yaml")) + sorted(BASE.rglob("*.yaml"))
+    return files
+
+
+MUTATIONS = st.lists(
+    st.tuples(
+        st.sampled_from(["delete", "insert", "flip", "duplicate_line", "truncate", "indent"]),
+        st.integers(0, 10**9),
+        st.binary(min_size=1, max_size=8),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def _mutate(data: bytes, mutations) -> bytes:
+    for kind, where, junk in mutations:
+        pos = where % (len(data) + 1)
+        if kind == "delete":
+            data = data[:pos] + data[pos + len(junk) :]
+        elif kind == "insert":
+            data = data[:pos] + junk + data[pos:]
+        elif kind == "flip" and data:
+            i = pos % len(data)
+            data = data[:i] + bytes([data[i] ^ junk[0]]) + data[i + 1 :]
+        elif kind == "duplicate_line":
+            lines = data.split(b"\n")
+            i = where % len(lines)
+            lines.insert(i, lines[i])
+            data = b"\n".join(lines)
+        elif kind == "truncate":
+            data = data[:pos]
+        elif kind == "indent":
+            lines = data.split(b"\n")
+            i = where % len(lines)
+            lines[i] = b"  " + lines[i]
+            data = b"\n".join(lines)
+    return data
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(min_value=0), mutations=MUTATIONS, seed=st.integers(0, 2**32))
+def test_corrupted_real_files_never_crash_the_linter(tmp_path_factory, index, mutations, seed):
+    files = _real_files()
+    source = files[index % len(files)]
+    kb = tmp_path_factory.mktemp("kb") / "kb"
+    shutil.copytree(BASE, kb)
+    folder = source.parent.name
+    target = kb / folder / source.name
+    target.parent.mkdir(exist_ok=True)
+    target.write_bytes(_mutate(source.read_bytes(), mutations))
+    result = lint(kb)  # must not raise
+    for problem in result.problems:
+        assert problem.code in CODES
+        assert problem.line >= 1 and problem.col >= 1
+    random.Random(seed)  # keeps the seed in the failure report for reproduction
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_parser_never_raises_on_any_text(text):
+    doc = parse_text(text, Path("x.yaml"))
+    assert all(p.code in CODES for p in doc.problems)
+    if not doc.problems and doc.data is not None:
+        expected = yaml.load(text, Loader=_NoDatesLoader)
+        if _string_keys(expected):  # the strict loader keeps every key as its text, on purpose
+            assert doc.data == expected
+
+
+def _string_keys(value) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _string_keys(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_string_keys(v) for v in value)
+    return True
+
+
+class _NoDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """safe_load, except that dates stay strings — what the strict loader promises for valid input."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in rs if not tag.endswith(":timestamp")] for ch, rs in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
