@@ -44,3 +44,9 @@ def test_bad_fixture_reports_the_code_at_its_position(case: Path, tmp_path: Path
 def test_good_twin_is_clean(case: Path, tmp_path: Path):
     result = lint(make_kb(tmp_path, case / "good"))
     assert [f"{p.path}:{p.line}:{p.col}: {p.code} {p.message}" for p in result.problems] == []
+
+
+def test_contributing_explains_every_code():
+    text = (Path(__file__).resolve().parents[2] / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for code, meta in CODES.items():
+        assert f"| {code} | {meta.name} | {meta.severity} |" in text, f"CONTRIBUTING.md lacks {code}"
