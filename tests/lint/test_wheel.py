@@ -31,3 +31,11 @@ def test_installed_wheel_lints_its_bundled_knowledge_base(tmp_path: Path):
     assert "files checked" in done.stdout
     located = subprocess.check_output([python, "-c", "import engine.paths as p; print(p.knowledge_dir())"], cwd=elsewhere, text=True)
     assert str(site) in located, "the knowledge base must come from the installed package, not the checkout"
+
+
+def test_every_engine_package_is_declared_for_the_wheel():
+    import tomllib
+
+    declared = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "engine").rglob("__init__.py")}
+    assert found <= declared, f"add {sorted(found - declared)} to [tool.setuptools] packages in pyproject.toml"
