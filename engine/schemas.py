@@ -49,3 +49,28 @@ def validator(name: str, directory: Path | None = None) -> Draft7Validator:
     directory = directory or schemas_dir()
     registry, documents = _registry(directory)
     return Draft7Validator(documents[f"{name}.schema.json"], registry=registry)
+
+
+@cache
+def markdown_fields(directory: Path | None = None) -> frozenset[str]:
+    """Names of the fields the schemas declare as Markdown (`$ref: …#/definitions/markdown`).
+
+    The linter checks, and the site renders, only these as Markdown; every other text is plain.
+    """
+    _, documents = _registry(directory or schemas_dir())
+    names: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            for name, sub in (node.get("properties") or {}).items():
+                if isinstance(sub, dict) and str(sub.get("$ref", "")).endswith("#/definitions/markdown"):
+                    names.add(name)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for document in documents.values():
+        visit(document)
+    return frozenset(names)

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..markdown import link_is_safe, lint_parser
 from ..rulelang import NUMERIC_OPERATORS, conclusion, dnf, iter_conditions, operator_of
+from ..schemas import markdown_fields
 from .context import LintContext, is_text, walk
 from .problem import Problem
 
@@ -225,6 +226,7 @@ def _texts(ctx: LintContext) -> Iterator[tuple[str, tuple, dict]]:
 def check_texts(ctx: LintContext) -> Iterator[Problem]:
     """MK307, MK309, MK313: both languages written, safe Markdown, the same structure."""
     parser = lint_parser()
+    markdown = markdown_fields()
     for rel, path, text in _texts(ctx):
         ja, en = text.get("ja"), text.get("en")
         for lang, value in (("ja", ja), ("en", en)):
@@ -232,6 +234,8 @@ def check_texts(ctx: LintContext) -> Iterator[Problem]:
                 yield ctx.problem(rel, path + (lang,), "MK307", f"{'/'.join(map(str, path))}: {lang} text is blank")
         if isinstance(ja, str) and isinstance(en, str) and ja.strip() and ja.strip() == en.strip() and _JAPANESE.search(ja):
             yield ctx.problem(rel, path + ("en",), "MK307", f"{'/'.join(map(str, path))}: en is a copy of the Japanese text")
+        if not (path and path[-1] in markdown):
+            continue  # plain text: rendered escaped, never as Markdown
         shapes = {}
         for lang, value in (("ja", ja), ("en", en)):
             if not isinstance(value, str) or not _may_be_markdown(value):
