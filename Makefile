@@ -23,6 +23,7 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/mailkb summary
+	$(BIN)/mailkb diagnose -o "error_message=サーバへの接続に失敗しました。" -o platform=iphone -o fails_on_other_device=false -o webmail_works=true
 
 lint: $(STAMP)
 	$(BIN)/mailkb lint

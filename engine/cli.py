@@ -91,7 +91,92 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", help="counts per kind, untranslated and unsourced entries")
     summary.add_argument("kb_dir", nargs="?", metavar="KB_DIR")
     summary.set_defaults(func=cmd_summary)
+    _add_engine_commands(sub)
+
+    from .sitebuild.commands import add_site_commands
+
+    add_site_commands(sub)
     return parser
+
+
+# --- the diagnosis engine: `mailkb diagnose`, `mailkb ask` -------------------------------------------
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
+    parser.add_argument(
+        "--order", choices=("value", "stages"), default="value", help="plan order: P(fix)/minutes (default) or the seed's stages"
+    )
+    parser.add_argument("--engine", choices=("durable", "reference"), default="durable", help="inference backend (default durable-rules)")
+    parser.add_argument("--kb", metavar="KB_DIR", help="knowledge base folder (default: the bundled one)")
+
+
+def _add_engine_commands(sub) -> None:
+    diagnose = sub.add_parser("diagnose", help="diagnose a query (JSON on stdin or --input, or -o id=value)")
+    diagnose.add_argument("--input", "-i", metavar="FILE", help="JSON query file ('-' for stdin)")
+    diagnose.add_argument("-o", dest="pairs", action="append", default=[], metavar="ID=VALUE", help="one observation (repeatable)")
+    diagnose.add_argument("--json", action="store_true", help="print the JSON contract instead of the report")
+    _engine_options(diagnose)
+    diagnose.set_defaults(func=cmd_diagnose)
+    ask = sub.add_parser("ask", help="a dialogue that asks the next best question (answers can be piped in)")
+    _engine_options(ask)
+    ask.set_defaults(func=cmd_ask)
+
+
+def _read_query(args: argparse.Namespace, kb) -> dict:
+    from .query import parse_json, parse_pair
+
+    query: dict = {}
+    if args.input:
+        try:
+            text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"cannot read {args.input}: {err}") from None
+        query = parse_json(text)
+    elif not args.pairs and not sys.stdin.isatty():
+        query = parse_json(sys.stdin.read())
+    elif not args.pairs:
+        raise UsageError("give a query: JSON on stdin, --input FILE, or -o id=value")
+    for pair in args.pairs:
+        key, value = parse_pair(kb, pair)
+        query[key] = value
+    return query
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    import json
+
+    from .diagnose import diagnose
+    from .kb import load_kb
+
+    kb = load_kb(args.kb)
+    result = diagnose(_read_query(args, kb), kb=kb, backend=args.engine, order=args.order)
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from .report import render
+
+        print(render(result, kb, args.lang))
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .ask import run_dialogue
+    from .kb import load_kb
+
+    kb = load_kb(args.kb)
+    run_dialogue(kb, sys.stdin, sys.stdout, lang=args.lang, backend=args.engine, order=args.order)
+    return EXIT_OK
+
+
+def _engine_error(err: Exception) -> int | None:
+    """Exit code for the engine's own errors (bad input 2, broken knowledge base 1), else None."""
+    names = {cls.__name__ for cls in type(err).__mro__}
+    if names & {"QueryError", "PlanError", "BackendError", "RuleCompileError"}:
+        return EXIT_USAGE
+    if "KnowledgeBaseError" in names:
+        return EXIT_PROBLEMS
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as err:  # the last line of defence: never a traceback for a user
+        code = _engine_error(err)
+        if code is not None:
+            print(f"mailkb: {err}", file=sys.stderr)
+            return code
         print(f"mailkb: internal error: {type(err).__name__}: {err} (please report this)", file=sys.stderr)
         return EXIT_INTERNAL
 
