@@ -278,4 +278,19 @@ def _shape(tokens: list) -> tuple[int, int, int]:
     return counts["list_item_open"], counts["heading_open"], links
 
 
-KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts)
+def check_sources(ctx: LintContext) -> Iterator[Problem]:
+    """MK315: one URL, one title and kind, wherever it is cited."""
+    first: dict[str, tuple[str, str, str]] = {}  # url -> (title, kind, where)
+    for source in ctx.files:
+        for path, value in walk(source.doc.data):
+            if len(path) < 2 or path[-2] != "sources" or not isinstance(value, dict) or not isinstance(value.get("url"), str):
+                continue
+            seen = first.setdefault(value["url"], (value.get("title"), value.get("kind"), ctx.display(source.rel)))
+            if (value.get("title"), value.get("kind")) != seen[:2]:
+                yield ctx.problem(
+                    source.rel, path, "MK315",
+                    f"{value['url']} is cited as {value.get('title')!r} ({value.get('kind')}) here but {seen[0]!r} ({seen[1]}) in {seen[2]}",
+                )  # fmt: skip
+
+
+KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources)
