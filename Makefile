@@ -4,10 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+SITE_STAMP := $(VENV)/.installed-site
+BENCH_STAMP := $(VENV)/.installed-bench
+AXE := node_modules/axe-core/axe.min.js
+AXE_VERSION := 4.14.1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-format bench clean
+.PHONY: run test lint format check-format bench clean site browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +26,32 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-run: $(STAMP)
+$(SITE_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[search]'
+	touch $@
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $@
+
+# Debian's Chromium and Japanese fonts for the browser tests (never `playwright install`).
+browser-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+$(AXE):
+	npm install --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+site: $(SITE_STAMP)
+	$(BIN)/mailkb build --out _site
+
+run: $(SITE_STAMP)
 	$(BIN)/mailkb summary
-	$(BIN)/mailkb diagnose -o "error_message=サーバへの接続に失敗しました。" -o platform=iphone -o fails_on_other_device=false -o webmail_works=true
+	$(BIN)/mailkb build --out _site
+	-$(BIN)/mailkb diagnose -o "error_message=サーバへの接続に失敗しました。" -o platform=iphone -o fails_on_other_device=false -o webmail_works=true
+	@echo "site: http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)"
+	$(BIN)/mailkb serve --out _site --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/mailkb lint
@@ -36,11 +64,11 @@ check-format: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
 	$(BIN)/ruff format --check engine tests bench
 
-test: $(TEST_STAMP) check-format
+test: $(TEST_STAMP) browser-deps $(AXE) check-format
 	$(BIN)/mailkb lint --no-hints
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:

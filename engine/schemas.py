@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-
-from jsonschema import Draft7Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT7
+from typing import TYPE_CHECKING
 
 from .paths import schemas_dir
+
+if TYPE_CHECKING:  # jsonschema is imported on first use: `mailkb diagnose` with a warm cache never needs it
+    from jsonschema import Draft7Validator
+    from referencing import Registry
 
 # folder in knowledge/ -> schema name
 KIND_SCHEMAS = {
@@ -28,6 +29,9 @@ KIND_SCHEMAS = {
 
 @cache
 def _registry(directory: Path) -> tuple[Registry, dict[str, dict]]:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
     registry: Registry = Registry()
     documents: dict[str, dict] = {}
     for path in sorted(directory.glob("*.schema.json")):
@@ -48,6 +52,8 @@ def validator(name: str, directory: Path | None = None) -> Draft7Validator:
     """A validator for schema `name`, resolving refs to the other schema files."""
     directory = directory or schemas_dir()
     registry, documents = _registry(directory)
+    from jsonschema import Draft7Validator
+
     return Draft7Validator(documents[f"{name}.schema.json"], registry=registry)
 
 
