@@ -24,10 +24,14 @@ TEXT = st.one_of(
     TRICKY, st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="<[`"), min_size=1, max_size=40)
 ).filter(lambda s: s.strip() != "" and not s.startswith(" ") and not s.endswith(" "))
 LOCALIZED = st.fixed_dictionaries({"ja": TEXT, "en": TEXT}).filter(lambda t: t["ja"].strip() != t["en"].strip())
-SOURCE = st.fixed_dictionaries(
-    {"url": st.sampled_from(["https://support.apple.com/ja-jp/102562", "https://www.rfc-editor.org/rfc/rfc7208"]),
-     "title": TEXT, "kind": st.sampled_from(["official", "third_party", "community"])}
-)  # fmt: skip
+# one URL, one title and kind (MK315); the base fixture cites 102562 with this title
+SOURCE = st.sampled_from(
+    [
+        {"url": "https://support.apple.com/ja-jp/102562", "title": "iCloud メールが機能しない場合", "kind": "official"},
+        {"url": "https://www.rfc-editor.org/rfc/rfc7208", "title": "RFC 7208: Sender Policy Framework (SPF)", "kind": "official"},
+        {"url": "https://lifestyle.assist-all.co.jp/", "title": "yes", "kind": "community"},
+    ]
+)
 
 REMEDY = st.fixed_dictionaries(
     {
@@ -44,7 +48,7 @@ REMEDY = st.fixed_dictionaries(
             min_size=1,
         ),
         "verify": LOCALIZED,
-        "sources": st.lists(SOURCE, min_size=1, max_size=3),
+        "sources": st.lists(SOURCE, min_size=1, max_size=3, unique_by=lambda source: source["url"]),
     }
 )
 

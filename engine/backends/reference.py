@@ -1,0 +1,62 @@
+"""The reference evaluator: the rule language of DESIGN.md in pure Python (the test oracle and fallback).
+
+It fires, again and again, the lowest-index rule that holds and has not fired
+(docs/engine-semantics.md §4). An index from facts to the rules that test them
+keeps it from rescanning every rule: a rule can only start to hold when one of
+its facts gains a value, and once it holds it keeps holding.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+from ..facts import Alternative, FactStore, alternatives
+from ..kb import KnowledgeBase
+from ..rulelang import conclusion
+
+
+class ReferenceBackend:
+    name = "reference"
+
+    def __init__(self, kb: KnowledgeBase):
+        self.alternatives: list[list[Alternative]] = [alternatives(rule["when"]) for rule in kb.rules]
+        self.derives: list[tuple[str, Any] | None] = []
+        self.testing: dict[str, list[int]] = {}  # fact -> rules with a value test on it
+        self.absent: dict[str, list[int]] = {}  # fact -> rules with `answered: false` on it
+        for index, (rule, alts) in enumerate(zip(kb.rules, self.alternatives, strict=True)):
+            what, detail = conclusion(rule)
+            self.derives.append(detail if what == "derive" else None)
+            for fact, tests in {(f, t[0][0] == "answered") for alt in alts for f, t in alt}:
+                target = self.absent if tests else self.testing
+                target.setdefault(fact, []).append(index)
+
+    def evaluate(self, inputs: dict[str, Any]) -> tuple[list[int], FactStore]:
+        """Fire rules to the fixpoint: (rule indexes in firing order, the final facts)."""
+        store = FactStore(inputs)
+        alts = self.alternatives
+        candidates: set[int] = set()
+        for name in inputs:
+            candidates.update(self.testing.get(name, ()))
+        for name, indexes in self.absent.items():
+            if name not in store.given:
+                candidates.update(indexes)
+        heap = [i for i in candidates if store.rule_holds(alts[i])]
+        heapq.heapify(heap)
+        fired: set[int] = set()
+        trace: list[int] = []
+        while heap:
+            index = heapq.heappop(heap)
+            if index in fired:
+                continue
+            fired.add(index)
+            trace.append(index)
+            derived = self.derives[index]
+            if derived is not None and store.add(*derived):
+                for other in self.testing.get(derived[0], ()):
+                    if other not in fired and store.rule_holds(alts[other]):
+                        heapq.heappush(heap, other)
+        return trace, store
+
+    def run(self, inputs: dict[str, Any]) -> list[int]:
+        return self.evaluate(inputs)[0]

@@ -1,0 +1,157 @@
+"""`engine.diagnose()`: observations in, ranked causes with evidence, a plan and next questions out."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import types
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .backends import get_backend
+from .facts import FactStore
+from .kb import KnowledgeBase, load_kb
+from .matching import matcher_for
+from .planning import ORDERS, PlanError, QuestionIndex, next_questions, plan, round4
+from .query import parse_json, validate
+from .rulelang import conclusion
+
+
+@dataclass
+class Diagnosis:
+    """The engine's answer (docs/engine-semantics.md §9); `to_dict()` is the JSON contract."""
+
+    symptoms: list[dict[str, Any]]
+    derived: list[dict[str, Any]]
+    causes: list[dict[str, Any]]
+    ruled_out: list[dict[str, Any]]
+    plan: list[dict[str, Any]]
+    next_questions: list[dict[str, Any]]
+    trace: list[str]
+    engine: str
+    kb: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def leading(self, n: int = 3) -> list[str]:
+        """Ids of the first `n` causes."""
+        return [c["id"] for c in self.causes[:n]]
+
+
+class _Prepared:
+    """What diagnose() needs from one knowledge base, computed once."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.kb = kb
+        self.conclusions = [conclusion(rule) for rule in kb.rules]
+        self.questions = QuestionIndex(kb)
+        self.matcher = matcher_for(kb)
+
+
+_PREPARED: dict[int, _Prepared] = {}
+_LOCK = threading.Lock()
+
+
+def _prepared(kb: KnowledgeBase) -> _Prepared:
+    entry = _PREPARED.get(id(kb))
+    if entry is None or entry.kb is not kb:
+        with _LOCK:
+            entry = _PREPARED.get(id(kb))
+            if entry is None or entry.kb is not kb:
+                entry = _Prepared(kb)
+                _PREPARED[id(kb)] = entry
+                while len(_PREPARED) > 8:  # replaced knowledge bases: keep memory bounded
+                    del _PREPARED[next(iter(_PREPARED))]
+    return entry
+
+
+def effective_inputs(kb: KnowledgeBase, query: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The input facts (symptoms matched from error_message added) and the output's symptom list."""
+    inputs = dict(query)
+    given = list(query.get("symptoms", ()))
+    symptoms = [{"id": s, "from": "input"} for s in given]
+    message = query.get("error_message")
+    if isinstance(message, str):
+        for ident in _prepared(kb).matcher.match(message):
+            if ident not in given:
+                given.append(ident)
+                symptoms.append({"id": ident, "from": "error_message"})
+    if given or "symptoms" in query:
+        inputs["symptoms"] = given
+    return inputs, symptoms
+
+
+def diagnose(
+    observations: dict[str, Any] | str,
+    *,
+    kb: KnowledgeBase | None = None,
+    backend: str = "durable",
+    order: str = "value",
+) -> Diagnosis:
+    """Diagnose one query (a dict, or JSON text).
+
+    Raises QueryError on bad input, PlanError on an unknown order, BackendError on an unknown or failing backend,
+    KnowledgeBaseError when the bundled knowledge base does not lint clean.
+    """
+    if order not in ORDERS:
+        raise PlanError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
+    kb = kb if kb is not None else load_kb()
+    query = parse_json(observations) if isinstance(observations, str) else observations
+    checked = validate(kb, query)
+    prep = _prepared(kb)
+    inputs, symptoms = effective_inputs(kb, checked)
+    fired = get_backend(kb, backend).run(inputs)
+    return _explain(prep, inputs, symptoms, fired, backend, order)
+
+
+def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: list[int], backend: str, order: str) -> Diagnosis:
+    kb = prep.kb
+    store = FactStore(inputs)
+    derived: list[dict[str, Any]] = []
+    ruled_out: dict[str, str] = {}
+    evidence: dict[str, list[dict[str, Any]]] = {}
+    for index in fired:
+        rule = kb.rules[index]
+        what, detail = prep.conclusions[index]
+        if what == "derive":
+            if store.add(*detail):
+                derived.append({"fact": detail[0], "value": detail[1], "rule": rule["id"]})
+        elif what == "suspect":
+            evidence.setdefault(detail[0], []).append({"rule": rule["id"], "weight": detail[1], "because": rule["because"]})
+        else:
+            ruled_out.setdefault(detail, rule["id"])
+    ranked = []
+    for cause, items in evidence.items():
+        if cause in ruled_out:
+            continue
+        remaining = 1.0
+        for item in items:
+            remaining *= 1.0 - item["weight"]
+        ranked.append((cause, 1.0 - remaining, items))
+    ranked.sort(key=lambda c: (-round4(c[1]), -(kb.causes[c[0]].get("prior") or 0), c[0]))
+    causes = [{"id": cause, "confidence": round4(conf), "evidence": items} for cause, conf, items in ranked]
+    steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order)
+    questions = next_questions(prep.questions, store, set(fired), [c for c, _, _ in ranked], set(ruled_out))
+    return Diagnosis(
+        symptoms=symptoms,
+        derived=derived,
+        causes=causes,
+        ruled_out=[{"id": cause, "rule": ruled_out[cause]} for cause in sorted(ruled_out)],
+        plan=steps,
+        next_questions=questions,
+        trace=[kb.rules[i]["id"] for i in fired],
+        engine=backend,
+        kb=kb.digest,
+    )
+
+
+class _CallableModule(types.ModuleType):
+    """`engine.diagnose` is both this module and the function: importing the submodule rebinds the
+    package attribute to the module, so the module itself forwards calls to `diagnose()`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Diagnosis:
+        return diagnose(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

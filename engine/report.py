@@ -1,0 +1,121 @@
+"""The readable diagnosis report: Japanese by default, English with lang="en"."""
+
+from __future__ import annotations
+
+from .diagnose import Diagnosis
+from .kb import KnowledgeBase
+
+LANGS = ("ja", "en")
+
+WORDS = {
+    "ja": {
+        "title": "診断結果",
+        "symptoms": "症状",
+        "from_message": "エラーメッセージから判定",
+        "causes": "考えられる原因",
+        "no_causes": "原因を絞り込むには情報が足りません。次の質問に答えてください。",
+        "confidence": "確からしさ",
+        "why": "理由",
+        "ruled_out": "除外した原因",
+        "by_rule": "規則",
+        "plan": "対処の手順",
+        "minutes": "約{m}分",
+        "for": "対象",
+        "side_effects": "影響",
+        "next": "次に確かめると良いこと",
+        "stages": {"auth": "認証", "receive": "受信", "network": "回線", "send": "送信", "device_os": "端末・OS", "support": "サポート"},
+        "sep": "、",
+        "more_steps": "… ほかに {n} 件(すべて見るには --json)",
+    },
+    "en": {
+        "title": "Diagnosis",
+        "symptoms": "Symptoms",
+        "from_message": "matched from the error message",
+        "causes": "Likely causes",
+        "no_causes": "Not enough information to narrow down the cause yet. Answer the questions below.",
+        "confidence": "confidence",
+        "why": "why",
+        "ruled_out": "Ruled out",
+        "by_rule": "rule",
+        "plan": "What to do, in order",
+        "minutes": "about {m} min",
+        "for": "for",
+        "side_effects": "side effects",
+        "next": "Worth checking next",
+        "stages": {
+            "auth": "sign-in",
+            "receive": "receiving",
+            "network": "network",
+            "send": "sending",
+            "device_os": "device/OS",
+            "support": "support",
+        },
+        "sep": ", ",
+        "more_steps": "… {n} more (all of them with --json)",
+    },
+}
+
+
+def title(kb: KnowledgeBase, kind: str, ident: str, lang: str) -> str:
+    """The localized title of an entity, or its id."""
+    entity = kb.entities.get(kind, {}).get(ident) or {}
+    return (entity.get("title") or {}).get(lang) or ident
+
+
+def first_paragraph(markdown: str) -> str:
+    """The first paragraph of a Markdown text, on one line, without emphasis marks or list bullets."""
+    paragraph = markdown.strip().split("\n\n", 1)[0]
+    lines = (line.strip().removeprefix("- ").removeprefix("* ") for line in paragraph.splitlines())
+    return " ".join(lines).replace("**", "").replace("`", "")
+
+
+def _minutes(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_causes: int = 5, max_steps: int = 8) -> str:
+    """The report as text."""
+    w = WORDS[lang]
+    lines = [f"== {w['title']} =="]
+    if diagnosis.symptoms:
+        names = [
+            title(kb, "symptom", s["id"], lang) + (f" ({w['from_message']})" if s["from"] == "error_message" else "")
+            for s in diagnosis.symptoms
+        ]
+        lines.append(f"{w['symptoms']}: {w['sep'].join(names)}")
+    lines.append("")
+    if diagnosis.causes:
+        lines.append(f"{w['causes']}:")
+        for number, cause in enumerate(diagnosis.causes[:max_causes], 1):
+            lines.append(f"  {number}. {title(kb, 'cause', cause['id'], lang)} — {w['confidence']} {round(cause['confidence'] * 100)}%")
+            for item in cause["evidence"]:
+                lines.append(f"     {w['why']}: {item['because'][lang].strip()}")
+        if len(diagnosis.causes) > max_causes:
+            rest = [title(kb, "cause", c["id"], lang) for c in diagnosis.causes[max_causes:]]
+            lines.append(f"  … {w['sep'].join(rest)}")
+    else:
+        lines.append(w["no_causes"])
+    if diagnosis.ruled_out:
+        names = [f"{title(kb, 'cause', r['id'], lang)} ({w['by_rule']} {r['rule']})" for r in diagnosis.ruled_out]
+        lines.append(f"{w['ruled_out']}: {w['sep'].join(names)}")
+    if diagnosis.plan:
+        lines += ["", f"{w['plan']}:"]
+        for number, step in enumerate(diagnosis.plan[:max_steps], 1):
+            remedy = kb.remedies.get(step["remedy"], {})
+            stage = w["stages"].get(step["stage"], step["stage"])
+            minutes = w["minutes"].format(m=_minutes(step["minutes"]))
+            causes = w["sep"].join(title(kb, "cause", c, lang) for c in step["for"])
+            lines.append(f"  {number}. [{stage}] {title(kb, 'remedy', step['remedy'], lang)} — {minutes} ({w['for']}: {causes})")
+            effects = (remedy.get("side_effects") or {}).get(lang)
+            if effects:
+                lines.append(f"     {w['side_effects']}: {first_paragraph(effects)}")
+        if len(diagnosis.plan) > max_steps:
+            lines.append("  " + w["more_steps"].format(n=len(diagnosis.plan) - max_steps))
+    if diagnosis.next_questions:
+        lines += ["", f"{w['next']}:"]
+        for question in diagnosis.next_questions:
+            observation = kb.observations.get(question["observation"], {})
+            text = (observation.get("question") or observation.get("title") or {}).get(lang) or question["observation"]
+            minutes = w["minutes"].format(m=_minutes(question["cost_minutes"]))
+            lines.append(f"  - {text} ({minutes})")
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""The JSON contract: schemas/query.schema.json agrees with the vocabulary; outputs follow the schema."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.diagnose import diagnose
+from engine.schemas import schema_document, validator
+
+TYPES = {"boolean": "boolean", "number": "number", "text": "string", "symptom_list": "array"}
+
+
+def test_query_schema_matches_the_vocabulary(real_kb):
+    schema = schema_document("query")
+    results = schema["definitions"]["result"]["enum"]
+    for ident, spec in schema["properties"].items():
+        observation = real_kb.observations.get(ident)
+        assert observation is not None, f"core observation {ident} is missing from knowledge/observations/"
+        assert not observation.get("derived"), ident
+        if observation["type"] == "enum":
+            allowed = [v["value"] for v in observation["values"]]
+            expected = spec.get("enum") or (results if spec.get("$ref") else None)
+            assert sorted(allowed) == sorted(expected), ident
+        else:
+            assert spec.get("type") == TYPES[observation["type"]], ident
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {
+            "error_message": "サーバへの接続に失敗しました。",
+            "symptoms": ["cannot_get_mail"],
+            "platform": "iphone",
+            "fails_on_other_device": False,
+            "webmail_works": True,
+        },
+    ],
+)
+def test_design_examples_validate_both_ways(real_kb, query):
+    assert not list(validator("query").iter_errors(query))
+    result = diagnose(query, kb=real_kb)
+    assert not list(validator("diagnosis").iter_errors(result.to_dict()))
+
+
+def test_every_core_cause_and_symptom_exists(real_kb):
+    causes = [
+        "stale_credentials",
+        "app_specific_password_required",
+        "two_factor_code_delivery",
+        "account_locked",
+        "unauthorized_access",
+        "storage_full",
+        "push_unstable",
+        "sync_period_limit",
+        "folder_subscription_mismatch",
+        "spam_misfiltered",
+        "mail_rule_filter",
+        "network_unstable",
+        "dns_failure",
+        "router_issue",
+        "vpn_proxy_interference",
+        "managed_network_restriction",
+        "low_data_mode",
+        "service_outage",
+        "device_mail_settings",
+        "mail_app_glitch",
+        "os_update_glitch",
+        "background_refresh_disabled",
+        "android_battery_optimization",
+        "third_party_server_settings",
+        "smtp_auth_settings",
+        "smtp_port_ssl",
+        "sender_address_mismatch",
+        "attachment_too_large",
+        "carrier_spam_filter",
+        "sender_authentication_missing",
+        "spf_too_many_lookups",
+        "dkim_key_weak",
+        "sender_reputation",
+        "rate_limited",
+        "invalid_recipients",
+        "sending_limit_exceeded",
+        "terms_not_accepted",
+    ]
+    symptoms = [
+        "cannot_get_mail",
+        "cannot_connect_server",
+        "reenter_password",
+        "password_incorrect",
+        "cannot_send",
+        "smtp_auth_failed",
+        "some_mail_missing",
+        "not_in_inbox",
+        "suddenly_stopped_receiving",
+        "attachment_mail_missing",
+        "message_too_large",
+        "delayed_delivery",
+        "verification_code_not_received",
+        "account_locked",
+        "bounce_temporary",
+        "bounce_permanent",
+        "marked_as_spam",
+        "suspicious_signin",
+    ]
+    assert [c for c in causes if c not in real_kb.causes] == []
+    assert [s for s in symptoms if s not in real_kb.symptoms] == []
+
+
+def test_engine_diagnose_is_the_public_function(basic_kb):
+    import engine
+    import engine.diagnose as module  # binding the submodule must not break `engine.diagnose(...)`
+
+    assert callable(engine.diagnose)
+    assert (
+        engine.diagnose({"fails_on_other_device": False}, kb=basic_kb).to_dict()
+        == module.diagnose({"fails_on_other_device": False}, kb=basic_kb).to_dict()
+    )
+
+
+def test_import_engine_is_cheap():
+    import subprocess
+    import sys
+
+    code = "import sys, engine; print(sorted(m for m in ('durable', 'jsonschema', 'yaml', 'engine.diagnose') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_fixture_knowledge_base_lints_clean():
+    from engine.lint import lint
+
+    from .conftest import FIXTURES
+
+    result = lint(FIXTURES / "basic")
+    assert [f"{p.path}:{p.line}: {p.code} {p.message}" for p in result.problems] == []
