@@ -96,8 +96,14 @@ def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_cau
     else:
         lines.append(w["no_causes"])
     if diagnosis.ruled_out:
-        names = [f"{title(kb, 'cause', r['id'], lang)} ({w['by_rule']} {r['rule']})" for r in diagnosis.ruled_out]
-        lines.append(f"{w['ruled_out']}: {w['sep'].join(names)}")
+        because = {rule["id"]: rule["because"] for rule in kb.rules}
+        lines.append(f"{w['ruled_out']}:")
+        for entry in diagnosis.ruled_out[:max_causes]:
+            reason = because.get(entry["rule"], {}).get(lang, "").strip()
+            lines.append(f"  - {title(kb, 'cause', entry['id'], lang)}: {reason} ({w['by_rule']} {entry['rule']})")
+        if len(diagnosis.ruled_out) > max_causes:
+            rest = [title(kb, "cause", r["id"], lang) for r in diagnosis.ruled_out[max_causes:]]
+            lines.append(f"  … {w['sep'].join(rest)}")
     if diagnosis.plan:
         lines += ["", f"{w['plan']}:"]
         for number, step in enumerate(diagnosis.plan[:max_steps], 1):
