@@ -1,0 +1,123 @@
+"""Machine-readable exports: api/kb.json (the whole knowledge base, versioned), api/rules.json (the wizard's input) and /schemas/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from .. import __version__
+from ..kb import KnowledgeBase
+from ..paths import schemas_dir
+from .context import KIND_PATH
+
+KB_FORMAT = 1  # bump when the shape of api/kb.json changes incompatibly
+RULES_FORMAT = 1
+
+
+def kb_document(kb: KnowledgeBase) -> dict:
+    """The whole knowledge base as one JSON document."""
+    return {
+        "format": KB_FORMAT,
+        "mailkb": __version__,
+        "digest": kb.digest,
+        "kinds": {KIND_PATH[kind]: dict(sorted(items.items())) for kind, items in kb.entities.items() if kind in KIND_PATH},
+        "rules": {topic: data for topic, data in sorted(kb.rule_files.items())},
+    }
+
+
+def rules_document(kb: KnowledgeBase) -> dict:
+    """What the browser wizard needs to diagnose exactly like the engine: observations, rules, causes, remedies, messages."""
+    observations = {
+        ident: {
+            k: obs[k]
+            for k in (
+                "type",
+                "derived",
+                "title",
+                "question",
+                "how_to_check",
+                "cost_minutes",
+                "group",
+                "values",
+                "unit",
+                "minimum",
+                "maximum",
+                "pattern",
+            )
+            if k in obs
+        }
+        for ident, obs in sorted(kb.observations.items())
+    }
+    causes = {ident: {k: c[k] for k in ("title", "area", "remedies", "prior") if k in c} for ident, c in sorted(kb.causes.items())}
+    remedies = {
+        ident: {k: r[k] for k in ("title", "stage", "minutes", "side_effects", "reversible", "advice") if k in r}
+        for ident, r in sorted(kb.remedies.items())
+    }
+    symptoms = {
+        ident: {
+            "title": s.get("title"),
+            "area": s.get("area"),
+            "messages": [m.get("text") for m in s.get("messages") or ()],
+            "search_phrases": list(s.get("search_phrases") or ()),
+        }
+        for ident, s in sorted(kb.symptoms.items())
+    }
+    rules = [{**rule, "topic": kb.rule_topic.get(rule.get("id", ""), "")} for rule in kb.rules]
+    for rule in rules:
+        rule.pop("sources", None)
+    return {
+        "format": RULES_FORMAT,
+        "mailkb": __version__,
+        "digest": kb.digest,
+        "observations": observations,
+        "causes": causes,
+        "remedies": remedies,
+        "symptoms": symptoms,
+        "rules": rules,
+    }
+
+
+def entry_json(entry: dict) -> str:
+    """One entry as it appears inside api/kb.json."""
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+
+
+def kb_json(kb: KnowledgeBase, fragments: dict[str, str]) -> str:
+    """api/kb.json as text, from per-entry JSON fragments ("kind:id" -> JSON), filled in for entries not yet there.
+
+    Equal to dumping kb_document(kb); the fragments let an incremental build re-encode only what changed.
+    """
+    head = {"format": KB_FORMAT, "mailkb": __version__, "digest": kb.digest}
+    parts = []
+    for kind, items in kb.entities.items():
+        if kind not in KIND_PATH:
+            continue
+        entries = []
+        for ident in sorted(items):
+            ref = f"{kind}:{ident}"
+            if ref not in fragments:
+                fragments[ref] = entry_json(items[ident])
+            entries.append(f"{json.dumps(ident, ensure_ascii=False)}:{fragments[ref]}")
+        parts.append(f'"{KIND_PATH[kind]}":{{{",".join(entries)}}}')
+    rules = json.dumps(dict(sorted(kb.rule_files.items())), ensure_ascii=False, separators=(",", ":"))
+    return entry_json(head)[:-1] + f',"kinds":{{{",".join(parts)}}},"rules":{rules}}}'
+
+
+def _dump(path: Path, document: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False), encoding="utf-8")
+
+
+def write_api(kb: KnowledgeBase, out: Path, fragments: dict[str, str] | None = None) -> list[str]:
+    """Write the exports; returns their site paths."""
+    (out / "api").mkdir(parents=True, exist_ok=True)
+    (out / "api" / "kb.json").write_text(kb_json(kb, {} if fragments is None else fragments), encoding="utf-8")
+    _dump(out / "api" / "rules.json", rules_document(kb))
+    written = ["/api/kb.json", "/api/rules.json"]
+    target = out / "schemas"
+    target.mkdir(parents=True, exist_ok=True)
+    for schema in sorted(schemas_dir().glob("*.json")):
+        shutil.copyfile(schema, target / schema.name)
+        written.append(f"/schemas/{schema.name}")
+    return written

@@ -1,0 +1,200 @@
+"""The build: load, gather, render every page in both languages (on every core), then exports, sitemap and search index."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..kb import KnowledgeBase
+from ..paths import knowledge_dir, site_dir
+from .api import write_api
+from .config import SiteConfig, load_config
+from .context import SiteData, gather
+from .i18n import LANGS
+from .pages import Page, all_pages
+from .render import Renderer, output_file, write_if_changed
+from .sitemap import write_sitemap
+
+
+class BuildError(Exception):
+    """The site cannot be built (bad knowledge base, missing templates, unwritable output)."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    out: Path
+    pages: int = 0
+    files_written: int = 0
+    seconds: float = 0.0
+    lint_errors: int = 0
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_for_site(kb_dir: Path, strict: bool) -> tuple[KnowledgeBase, list[str], int]:
+    """Lint and load; entries that fail validation are left out (or the build fails with --strict).
+
+    A valid knowledge base comes through `load_kb()`, whose validated copy is cached by content digest
+    (shared with the engine), so an unchanged knowledge base is not linted again.
+    """
+    from ..kb import KnowledgeBaseError, load_kb
+    from ..lint import lint
+
+    try:
+        return load_kb(kb_dir), [], 0
+    except KnowledgeBaseError:
+        pass  # lint again to get the valid part and the messages
+    result = lint(kb_dir)
+    errors = result.errors
+    notes = []
+    if errors:
+        first = errors[0]
+        message = (
+            f"{len(errors)} lint error(s) in the knowledge base; first: {first.path}:{first.line}:{first.col}: {first.code} {first.message}"
+        )
+        if strict:
+            raise BuildError(message + " (run `mailkb lint`)")
+        notes.append(message + " — building with the valid entries only (use --strict to fail)")
+    return result.kb, notes, len(errors)
+
+
+# ---- parallel rendering: workers inherit the renderer through fork ----
+_WORKER: dict = {}
+
+
+def _render_chunk(indices: list[int]) -> int:
+    renderer: Renderer = _WORKER["renderer"]
+    pages: list[Page] = _WORKER["pages"]
+    out: Path = _WORKER["out"]
+    written = 0
+    for index in indices:
+        page = pages[index]
+        for lang in LANGS:
+            written += write_if_changed(output_file(out, lang, page.path), renderer.render(page, lang))
+    return written
+
+
+def render_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int, min_parallel: int = 200) -> int:
+    """Render and write `pages`; uses `jobs` processes where fork is available and there are enough pages."""
+    _WORKER.update(renderer=renderer, pages=pages, out=out)
+    indices = list(range(len(pages)))
+    if jobs <= 1 or len(pages) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_chunk(indices)
+    renderer.env.get_template("base.html")  # compile shared templates once, before forking
+    chunks = [indices[i :: jobs * 4] for i in range(jobs * 4)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return sum(pool.map(_render_chunk, chunks))
+
+
+def copy_assets(source: Path, out: Path) -> None:
+    """site/static/* -> _site/assets/."""
+    target = out / "assets"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*")):
+        if path.is_file():
+            shutil.copyfile(path, target / path.name)
+
+
+def build_site(
+    kb_dir: Path | str | None = None,
+    out: Path | str = "_site",
+    *,
+    config: SiteConfig | None = None,
+    strict: bool = False,
+    jobs: int | None = None,
+    search: bool = True,
+    templates: Path | None = None,
+    incremental: bool = False,
+    background_state: bool = False,
+    live: bool = False,
+) -> BuildResult:
+    """Build the whole site into `out` (or, with `incremental`, only what changed since the last build there).
+
+    `live` keeps the build state in this process's memory (for `mailkb serve --watch`); `background_state`
+    writes the state file from a forked child so that the command returns at once.
+    """
+    from .incremental import STATE_VERSION, BuildState, file_stats, keep_live, load_state, rebuild, save_state, site_digest
+
+    started = time.perf_counter()
+    kb_dir = Path(kb_dir) if kb_dir else knowledge_dir()
+    out = Path(out)
+    if not kb_dir.is_dir():
+        raise BuildError(f"knowledge base directory not found: {kb_dir}")
+    site = templates or site_dir()
+    if not (site / "templates" / "base.html").is_file():
+        raise BuildError(f"site templates not found in {site}/templates")
+    config = config or load_config()
+    jobs = jobs or os.cpu_count() or 1
+    if incremental and (state := load_state(out)) is not None:
+        if live:
+            keep_live(out, state)  # kept in memory from now on (the state file is refreshed by full builds)
+        quick = rebuild(state, kb_dir, out, config, site, strict, started, background=background_state, jobs=jobs)
+        if quick is not None:
+            return quick
+    stats = file_stats(kb_dir)
+    result = BuildResult(out=out)
+    kb, notes, result.lint_errors = load_for_site(kb_dir, strict)
+    result.warnings.extend(notes)
+    mark = time.perf_counter()
+    result.timings["load"] = mark - started
+    data: SiteData = gather(kb)
+    pages = all_pages(data)
+    result.timings["gather"] = time.perf_counter() - mark
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise BuildError(f"cannot create output directory {out}: {err}") from err
+    mark = time.perf_counter()
+    renderer = Renderer(data, config, site / "templates")
+    result.files_written = render_pages(renderer, pages, out, jobs)
+    result.pages = len(pages) * len(LANGS)
+    result.timings["render"] = time.perf_counter() - mark
+    copy_assets(site / "static", out)
+    fragments: dict[str, str] = {}
+    write_api(kb, out, fragments)
+    write_sitemap(out, pages, config, data.updated)
+    mark = time.perf_counter()
+    state = BuildState(
+        version=STATE_VERSION,
+        mailkb=__version__,
+        kb_dir=str(kb_dir.resolve()),
+        config=config,
+        site_digest=site_digest(site),
+        strict=strict,
+        stats=stats,
+        kb=kb,
+        data=data,
+        fragments=fragments,
+    )
+    if live:
+        keep_live(out, state)
+    save_state(out, state)
+    result.timings["state"] = time.perf_counter() - mark
+    if search:
+        from .search import index_site
+
+        mark = time.perf_counter()
+        note = index_site(out)
+        if note:
+            result.warnings.append(note)
+        result.timings["search"] = time.perf_counter() - mark
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def main_report(result: BuildResult) -> str:
+    """One line for the terminal."""
+    parts = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
+    return f"built {result.pages} pages into {result.out}/ in {result.seconds:.2f}s ({parts}); {result.files_written} file(s) changed"
+
+
+if __name__ == "__main__":  # pragma: no cover - convenience
+    print(main_report(build_site()), file=sys.stderr)

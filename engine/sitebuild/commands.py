@@ -1,0 +1,117 @@
+"""The `mailkb build` and `mailkb serve` verbs (registered by engine/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _usage_error(message: str) -> Exception:
+    from ..cli import UsageError
+
+    return UsageError(message)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build_site, main_report
+    from .config import load_config
+
+    if args.kb and not Path(args.kb).is_dir():
+        raise _usage_error(f"knowledge base directory not found: {args.kb}")
+    config = load_config(site_url=args.site_url, base_path=args.base_path, repo_url=args.repo_url)
+    try:
+        result = build_site(
+            args.kb,
+            args.out,
+            config=config,
+            strict=args.strict,
+            jobs=args.jobs,
+            search=not args.no_search,
+            incremental=args.incremental,
+            background_state=args.incremental,
+        )
+    except BuildError as err:
+        raise _usage_error(str(err)) from err
+    for note in result.warnings:
+        print(f"mailkb: warning: {note}", file=sys.stderr)
+    print(main_report(result))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    if args.watch:
+        return _watch(args)
+    if not Path(args.out).is_dir():
+        raise _usage_error(f"{args.out}/ does not exist: run `mailkb build` first")
+    serve(Path(args.out), args.host, args.port)
+    return 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """Build, serve, and rebuild incrementally (state kept in memory) whenever a knowledge file changes."""
+    import threading
+    import time
+
+    from .build import BuildError, build_site, main_report
+    from .config import load_config
+    from .incremental import file_stats
+    from .serve import make_server
+
+    if args.kb and not Path(args.kb).is_dir():
+        raise _usage_error(f"knowledge base directory not found: {args.kb}")
+    from ..paths import knowledge_dir
+
+    kb_dir = Path(args.kb) if args.kb else knowledge_dir()
+    out = Path(args.out)
+    config = load_config()
+    try:
+        print(main_report(build_site(kb_dir, out, config=config, live=True)), flush=True)
+    except BuildError as err:
+        raise _usage_error(str(err)) from err
+    server = make_server(out, args.host, args.port)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"serving {out}/ at http://{args.host}:{server.server_address[1]}/ — watching {kb_dir}/ (Ctrl-C to stop)", flush=True)
+    seen = file_stats(kb_dir)
+    try:
+        while True:
+            time.sleep(0.5)
+            now = file_stats(kb_dir)
+            if now == seen:
+                continue
+            seen = now
+            try:
+                result = build_site(kb_dir, out, config=config, search=False, incremental=True, live=True)
+                print(main_report(result), flush=True)
+            except BuildError as err:
+                print(f"mailkb: {err}", file=sys.stderr, flush=True)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def add_site_commands(sub: argparse._SubParsersAction) -> None:
+    """Register `build` and `serve`."""
+    build = sub.add_parser("build", help="build the static site (ja at /, en at /en/) into _site/")
+    build.add_argument("--kb", metavar="DIR", help="knowledge base folder (default: the bundled one)")
+    build.add_argument("--out", metavar="DIR", default="_site", help="output folder (default: _site)")
+    build.add_argument("--strict", action="store_true", help="fail on any lint error instead of leaving broken entries out")
+    build.add_argument("--jobs", type=int, default=None, help="processes to render with (default: every core)")
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--incremental", action="store_true", help="re-render only what changed since the last build into --out")
+    build.add_argument("--site-url", help="public address, for the sitemap and hreflang (default: [tool.mailkb] or MAILKB_SITE_URL)")
+    build.add_argument("--base-path", help="path the site is served under, e.g. /mailkb/ (default: /)")
+    build.add_argument("--repo-url", help="repository for 'edit this entry' links")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="serve the built site locally (standard library server)")
+    serve.add_argument("--out", metavar="DIR", default="_site")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--watch", action="store_true", help="build first, then rebuild incrementally whenever a knowledge file changes")
+    serve.add_argument("--kb", metavar="DIR", help="knowledge base folder to watch (default: the bundled one)")
+    serve.set_defaults(func=cmd_serve)

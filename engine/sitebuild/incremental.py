@@ -1,0 +1,361 @@
+"""Incremental rebuilds: after one YAML file changes, re-render only the pages that show it.
+
+A full build leaves a state file (in the mailkb cache folder, keyed by the output folder): the knowledge base,
+the gathered cross-links, each entry's JSON for api/kb.json and every knowledge file's size and mtime.
+`mailkb build --incremental` compares the files with it. When only existing entity files changed (same ids),
+it re-reads and re-checks those files with the linter's file checks, patches the knowledge base, and renders the
+changed entries' pages and their neighbours (and the index pages if something they list changed). Anything else
+(rules, added or removed files, templates, settings) falls back to a full build. Cross-file lint checks and the
+search index need a full build; the result says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
+from ..yamlsource import load_file
+from .api import kb_json, rules_document
+from .config import SiteConfig
+from .context import SiteData, _refs_of, gather
+from .i18n import LANGS
+from .pages import Page, entry_pages, entry_path, index_pages
+from .render import Renderer, output_file, write_if_changed
+from .sitemap import write_sitemap
+
+STATE_VERSION = 1
+# index pages (by path) that list each kind of entry
+INDEX_PAGES_OF = {
+    "symptom": ("/", "/symptoms/", "/areas/", "/tables/messages/"),
+    "cause": ("/causes/", "/areas/", "/tables/messages/", "/tables/isolation/"),
+    "remedy": ("/remedies/", "/stages/", "/tables/messages/"),
+    "observation": ("/observations/", "/tables/isolation/"),
+    "platform": ("/platforms/",),
+    "carrier": ("/carriers/",),
+    "guide": ("/", "/guides/", "/stages/", "/tables/"),
+    "reference": ("/reference/",),
+}
+# fields that api/rules.json (the wizard's input) carries
+WIZARD_FIELDS = (
+    "type",
+    "derived",
+    "title",
+    "question",
+    "how_to_check",
+    "cost_minutes",
+    "group",
+    "values",
+    "unit",
+    "minimum",
+    "maximum",
+    "pattern",
+    "area",
+    "remedies",
+    "prior",
+    "stage",
+    "minutes",
+    "side_effects",
+    "reversible",
+    "advice",
+    "messages",
+    "search_phrases",
+)
+# fields that index pages and tables show: a change in one re-renders the index pages
+LISTED_FIELDS = (
+    "title",
+    "summary",
+    "area",
+    "stage",
+    "group",
+    "minutes",
+    "side_effects",
+    "messages",
+    "remedies",
+    "advice",
+    "reversible",
+    "kind",
+    "sections",
+)
+
+
+def link_signature(entry: dict) -> tuple:
+    """What the cross-links (SiteData) are computed from; when it is unchanged, they need not be gathered again."""
+    return (
+        tuple(_refs_of(entry)),
+        tuple(entry.get("remedies") or ()),
+        tuple(sorted(entry.get("steps") or ())),
+        tuple(tuple(m.get("platforms") or ()) for m in entry.get("messages") or () if isinstance(m, dict)),
+        entry.get("area"),
+        entry.get("stage"),
+        entry.get("group"),
+        entry.get("updated"),
+    )
+
+
+@dataclass
+class BuildState:
+    """What the last full build knew."""
+
+    version: int
+    mailkb: str
+    kb_dir: str
+    config: SiteConfig
+    site_digest: str
+    strict: bool
+    stats: dict[str, tuple[int, int]]
+    kb: KnowledgeBase
+    data: SiteData
+    fragments: dict[str, str] = field(default_factory=dict)
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("MAILKB_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "mailkb"
+    )
+    return Path(base)
+
+
+def state_path(out: Path) -> Path:
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return _cache_dir() / f"site-{key}.pickle"
+
+
+def file_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """Every knowledge file's (mtime_ns, size), by path relative to the root."""
+    stats = {}
+    for folder, _dirs, names in os.walk(root):
+        rel_folder = os.path.relpath(folder, root)
+        if any(part.startswith(".") for part in Path(rel_folder).parts if part != "."):
+            continue
+        for name in names:
+            if name.startswith("."):
+                continue
+            st = os.stat(os.path.join(folder, name))
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+            stats[rel] = (st.st_mtime_ns, st.st_size)
+    return stats
+
+
+def site_digest(site: Path) -> str:
+    """Identity of the templates and static files (names, sizes, mtimes) and of mailkb itself."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            digest.update(f"{path.relative_to(site)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def save_state(out: Path, state: BuildState, background: bool = False) -> None:
+    """Write the state atomically; with `background`, in a forked child so the command can return at once.
+
+    A state that is not written yet only makes the next incremental build redo work: it compares the files
+    with the older state and re-reads what differs, so its output is the same.
+    """
+    if background and hasattr(os, "fork"):
+        if os.fork() != 0:
+            return
+        try:  # the child must not hold the caller's output open: whoever waits for it would wait for us
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            save_state(out, state)
+        finally:
+            os._exit(0)
+    path = state_path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # no cache folder: the next build is a full one
+
+
+_LIVE: dict[str, BuildState] = {}  # out folder -> state kept in memory by `mailkb serve --watch`
+
+
+def keep_live(out: Path, state: BuildState) -> None:
+    """Keep the state in memory for the next incremental build of `out` in this process."""
+    _LIVE[str(out.resolve())] = state
+
+
+def load_state(out: Path) -> BuildState | None:
+    live = _LIVE.get(str(out.resolve()))
+    if live is not None:
+        return live
+    try:
+        with state_path(out).open("rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return state if isinstance(state, BuildState) and state.version == STATE_VERSION and state.mailkb == __version__ else None
+
+
+@dataclass
+class Patch:
+    """The outcome of re-reading changed files: the refs that changed, or why a full build is needed."""
+
+    changed: dict[str, tuple[dict | None, dict | None]] = field(default_factory=dict)  # ref -> (old, new or None if now broken)
+    problems: list = field(default_factory=list)
+    full_reason: str | None = None
+
+
+def _check_file(root: Path, source: SourceFile) -> list:
+    from ..lint.context import LintContext
+    from ..lint.filechecks import FILE_CHECKS
+
+    ctx = LintContext(root=root, display_root="", files=[source], kb=KnowledgeBase(root=root, digest=""))
+    return [p for check in FILE_CHECKS for p in check(ctx, source) if p.severity == "error"]
+
+
+def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple[int, int]]) -> Patch:
+    """Re-read the files whose size or mtime changed and patch the knowledge base in place."""
+    patch = Patch()
+    old, new = state.stats, stats
+    if set(old) != set(new):
+        patch.full_reason = "files were added or removed"
+        return patch
+    changed = sorted(rel for rel in new if new[rel] != old[rel])
+    rel_ref = {rel: ref for ref, rel in state.kb.paths.items()}
+    for rel in changed:
+        folder = rel.split("/", 1)[0]
+        ref = rel_ref.get(rel)
+        if folder not in FOLDER_KIND or ref is None or ref.startswith("rules:"):
+            patch.full_reason = f"{rel} is not an entity already in the site"
+            return patch
+        kind, _, ident = ref.partition(":")
+        source = SourceFile(rel=rel, folder=folder, doc=load_file(root / rel))
+        errors = _check_file(root, source)
+        data = source.doc.data
+        if not errors and (not isinstance(data, dict) or data.get("id") != ident):
+            patch.full_reason = f"{rel}: the id changed"
+            return patch
+        before = state.kb.entities[kind].get(ident)
+        if errors:
+            patch.problems.extend(errors)
+            patch.changed[ref] = (before, None)
+        else:
+            patch.changed[ref] = (before, data)
+    return patch
+
+
+def _neighbours(data: SiteData, ref: str, entry: dict | None) -> set[str]:
+    kind, _, ident = ref.partition(":")
+    found = set(data.backlinks.get(ref, ())) | set(_refs_of(entry or {}))
+    if kind == "cause":
+        found |= {f"remedy:{r}" for r in (entry or {}).get("remedies") or ()} | {f"symptom:{s}" for s in data.cause_symptoms.get(ident, ())}
+    elif kind == "remedy":  # cause pages list it; symptom pages name their causes' first remedy
+        found |= {f"cause:{c}" for c in data.remedy_causes.get(ident, ())}
+        found |= {f"symptom:{s}" for c in data.remedy_causes.get(ident, ()) for s in data.cause_symptoms.get(c, ())}
+        found |= {f"platform:{p}" for p in (entry or {}).get("steps") or ()}
+    elif kind == "symptom":
+        found |= {f"cause:{link.cause}" for link in data.symptom_causes.get(ident, ())}
+        found |= {f"platform:{p}" for m in (entry or {}).get("messages") or () for p in m.get("platforms") or ()}
+    elif kind == "observation":
+        found |= {f"cause:{r['then']['suspect']['cause']}" for r in data.fact_rules.get(ident, ()) if "suspect" in r.get("then", {})}
+    return found
+
+
+def rebuild(
+    state: BuildState,
+    root: Path,
+    out: Path,
+    config: SiteConfig,
+    site: Path,
+    strict: bool,
+    started: float,
+    background: bool = False,
+    jobs: int = 1,
+):
+    """Apply an incremental rebuild; returns a BuildResult, or None when a full build is needed."""
+    from .build import BuildError, BuildResult, render_pages
+
+    if state.kb_dir != str(root.resolve()) or state.config != config or state.strict != strict or state.site_digest != site_digest(site):
+        return None
+    stats = file_stats(root)
+    patch = patch_kb(state, root, stats)
+    if patch.full_reason:
+        return None
+    result = BuildResult(out=out)
+    result.warnings.append("incremental build: cross-file lint checks and the search index were not refreshed (run a full build)")
+    if patch.problems:
+        first = patch.problems[0]
+        message = f"{len(patch.problems)} lint error(s); first: {first.path}:{first.line}:{first.col}: {first.code} {first.message}"
+        if strict:
+            raise BuildError(message)
+        result.warnings.append(message + " — the entry is left out")
+    if not patch.changed:
+        result.seconds = time.perf_counter() - started
+        return result
+    kb, data = state.kb, state.data
+    regather = dated = False
+    wizard_changed = any(after is None for _, after in patch.changed.values())
+    listed: set[str] = set()  # kinds whose index pages must be re-rendered
+    digest = hashlib.sha256(kb.digest.encode())
+    for ref, (before, after) in patch.changed.items():
+        kind, _, ident = ref.partition(":")
+        digest.update(f"{ref}:{stats[kb.paths[ref]]}".encode())
+        state.fragments.pop(ref, None)
+        if after is None:
+            kb.entities[kind].pop(ident, None)
+            regather = True
+            listed.add(kind)
+            continue
+        kb.entities[kind][ident] = after
+        before = before or {}
+        regather |= link_signature(before) != link_signature(after)
+        if any(before.get(f) != after.get(f) for f in LISTED_FIELDS):
+            listed.add(kind)
+        wizard_changed |= any(before.get(f) != after.get(f) for f in WIZARD_FIELDS)
+        dated |= before.get("updated") != after.get("updated")
+    kb.digest = digest.hexdigest()
+    if regather or data.kb is not kb:
+        data = gather(kb)
+    else:
+        for ref in patch.changed:
+            entry = kb.get(ref)
+            if entry is not None and isinstance(entry.get("updated"), str):
+                data.updated[ref] = entry["updated"]
+    affected: set[str] = set()
+    for ref, (before, after) in patch.changed.items():
+        affected |= {ref} | _neighbours(data, ref, before) | _neighbours(data, ref, after)
+    pages: list[Page] = entry_pages(data, only=affected)
+    if listed:
+        prefixes = {prefix for kind in listed for prefix in INDEX_PAGES_OF.get(kind, ("/",))}
+        pages += [p for p in index_pages(data) if any(p.path == x or (x != "/" and p.path.startswith(x)) for x in prefixes)]
+    renderer = Renderer(data, config, site / "templates")
+    written = render_pages(renderer, pages, out, jobs, min_parallel=24)
+    for ref, (_before, after) in patch.changed.items():
+        if after is None:
+            kind, _, ident = ref.partition(":")
+            for lang in LANGS:
+                stale = output_file(out, lang, entry_path(kind, ident))
+                stale.unlink(missing_ok=True)
+    (out / "api" / "kb.json").write_text(kb_json(kb, state.fragments), encoding="utf-8")
+    if wizard_changed:
+        write_if_changed(out / "api" / "rules.json", json.dumps(rules_document(kb), ensure_ascii=False, separators=(",", ":")))
+    if listed or dated:
+        write_sitemap(out, index_pages(data) + entry_pages(data), config, data.updated)
+    state.stats = stats
+    state.data = data
+    if str(out.resolve()) in _LIVE:
+        _LIVE[str(out.resolve())] = state  # in memory: the file is refreshed by the next full build
+    else:
+        save_state(out, state, background=background)
+    result.pages = len(pages) * len(LANGS)
+    result.files_written = written
+    result.seconds = time.perf_counter() - started
+    result.timings["incremental"] = result.seconds
+    return result

@@ -1,0 +1,124 @@
+"""The list of pages: one per entry and per index, each with its template, title, breadcrumbs and variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import AREA_ORDER, KIND_ORDER, KIND_PATH, STAGE_ORDER, SiteData
+from .i18n import AREAS, STAGES, UI
+from .tables import checklists, isolation_matrix, message_rows
+
+
+@dataclass
+class Page:
+    """One page, rendered once per language at the same path (ja at /path, en at /en/path)."""
+
+    path: str  # "/causes/storage_full/" or "/404.html"
+    template: str
+    title: dict
+    crumbs: list[tuple[dict, str]] = field(default_factory=list)  # ancestors as (title, path)
+    ref: str | None = None  # the entry shown, "cause:storage_full"
+    vars: dict[str, Any] = field(default_factory=dict)
+    searchable: bool = True
+    in_sitemap: bool = True
+    deps: frozenset[str] = frozenset()  # entries whose change alters this page ("*" = any)
+
+
+def entry_path(kind: str, ident: str) -> str:
+    return f"/{KIND_PATH[kind]}/{ident}/"
+
+
+def _index_crumb(kind: str) -> tuple[dict, str]:
+    return UI[kind], f"/{KIND_PATH[kind]}/"
+
+
+def entry_pages(data: SiteData, only: set[str] | None = None) -> list[Page]:
+    """A page per entry of every kind (or only of the `kind:id` refs in `only`)."""
+    pages = []
+    for kind in KIND_ORDER:
+        for ident, entry in sorted(data.kb.entities.get(kind, {}).items()):
+            ref = f"{kind}:{ident}"
+            if only is not None and ref not in only:
+                continue
+            title = entry.get("title") if isinstance(entry.get("title"), dict) else {"ja": ident, "en": ident}
+            pages.append(
+                Page(
+                    path=entry_path(kind, ident),
+                    template=f"{kind}.html",
+                    title=title,
+                    crumbs=[_index_crumb(kind)],
+                    ref=ref,
+                    vars={"entry": entry, "ident": ident, "kind": kind},
+                    deps=frozenset({ref}),
+                )
+            )
+    return pages
+
+
+def index_pages(data: SiteData) -> list[Page]:
+    """Home, one list per kind, areas, stages, tables, search, wizard and 404."""
+    every = frozenset({"*"})
+    pages = [Page(path="/", template="home.html", title=UI["site_name"], deps=every)]
+    for kind in KIND_ORDER:
+        pages.append(Page(path=f"/{KIND_PATH[kind]}/", template="list.html", title=UI[kind], vars={"kind": kind}, deps=every))
+    pages.append(Page(path="/areas/", template="areas.html", title=UI["areas"], deps=every))
+    for area in AREA_ORDER:
+        pages.append(
+            Page(
+                path=f"/areas/{area}/",
+                template="area.html",
+                title=AREAS[area],
+                crumbs=[(UI["areas"], "/areas/")],
+                vars={"area": area},
+                deps=every,
+            )
+        )
+    pages.append(Page(path="/stages/", template="stages.html", title=UI["stages"], deps=every))
+    for stage in STAGE_ORDER:
+        pages.append(
+            Page(
+                path=f"/stages/{stage}/",
+                template="stage.html",
+                title=STAGES[stage],
+                crumbs=[(UI["stages"], "/stages/")],
+                vars={"stage": stage},
+                deps=every,
+            )
+        )
+    tables = (UI["tables"], "/tables/")
+    pages += [
+        Page(path="/tables/", template="tables.html", title=UI["tables"], deps=every),
+        Page(
+            path="/tables/messages/",
+            template="table_messages.html",
+            title=UI["message_table"],
+            crumbs=[tables],
+            vars={"rows": message_rows(data)},
+            deps=every,
+        ),
+        Page(
+            path="/tables/isolation/",
+            template="table_isolation.html",
+            title=UI["isolation_matrix"],
+            crumbs=[tables],
+            vars={"matrix": isolation_matrix(data)},
+            deps=every,
+        ),
+        Page(
+            path="/tables/checksheet/",
+            template="table_checksheet.html",
+            title=UI["check_sheet"],
+            crumbs=[tables],
+            vars={"guides": checklists(data)},
+            deps=every,
+        ),
+        Page(path="/search/", template="search.html", title=UI["search"], searchable=False, deps=frozenset()),
+        Page(path="/diagnose/", template="diagnose.html", title=UI["diagnose"], searchable=False, deps=frozenset()),
+        Page(path="/404.html", template="404.html", title=UI["not_found_title"], searchable=False, in_sitemap=False, deps=frozenset()),
+    ]
+    return pages
+
+
+def all_pages(data: SiteData) -> list[Page]:
+    return index_pages(data) + entry_pages(data)

@@ -1,0 +1,20 @@
+// Test helper: the browser wizard's evaluator (site/static/rulelang.js) in Node.
+// argv[2] = rules document (api/rules.json, optional); stdin = one JSON {query, order[, doc]} per line; stdout = one diagnosis per line.
+const fs = require("fs");
+const readline = require("readline");
+const engine = require("../../site/static/rulelang.js");
+
+let prep = process.argv[2] ? engine.prepare(JSON.parse(fs.readFileSync(process.argv[2], "utf8"))) : null;
+const lines = readline.createInterface({ input: process.stdin });
+lines.on("line", (line) => {
+  if (!line.trim()) return;
+  let answer;
+  try {
+    const { query, order, doc } = JSON.parse(line);
+    if (doc) prep = engine.prepare(doc);  // a line may carry its own rules document
+    answer = engine.diagnose(prep, query, order);
+  } catch (error) {
+    answer = { error: String(error && error.stack ? error.stack : error) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
+});

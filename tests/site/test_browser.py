@@ -1,0 +1,271 @@
+"""The site as a person uses it, in Chromium: every page type, the whole link graph, search, the wizard, accessibility."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+
+import pytest
+
+from engine.sitebuild import build_site, load_config
+from engine.sitebuild.serve import make_server
+
+from .browser import CHROMIUM_ARGS, axe_script, chromium_path
+from .htmlscan import scan
+
+REPO = Path(__file__).resolve().parents[2]
+OUTPUT = REPO / "test-output"
+
+# one page per type (paths without the /en prefix)
+PAGE_TYPES = {
+    "home": "/",
+    "symptom": "/symptoms/cannot_get_mail/",
+    "cause": "/causes/storage_full/",
+    "remedy": "/remedies/{remedy}/",
+    "observation": "/observations/webmail_works/",
+    "platform": "/platforms/iphone/",
+    "carrier": "/carriers/docomo/",
+    "guide": "/guides/seven_steps/",
+    "reference": "/reference/server_settings/",
+    "list": "/symptoms/",
+    "area": "/areas/receive/",
+    "stage": "/stages/network/",
+    "message_table": "/tables/messages/",
+    "isolation_matrix": "/tables/isolation/",
+    "check_sheet": "/tables/checksheet/",
+    "search": "/search/?q=%E5%AE%B9%E9%87%8F",
+    "wizard": "/diagnose/",
+}
+
+# query -> acceptable result pages (any one of them must be among the results)
+SEARCHES = [
+    ("ja", "取得できません", {"/symptoms/cannot_get_mail/"}),
+    ("ja", "サーバ", {"/symptoms/cannot_connect_server/", "/symptoms/outgoing_server_failed/", "/reference/server_settings/"}),
+    ("ja", "迷惑メール", {"/causes/spam_misfiltered/", "/symptoms/marked_as_spam/", "/causes/carrier_spam_filter/"}),
+    ("ja", "容量", {"/causes/storage_full/"}),
+    ("ja", "アプリ用パスワード", {"/causes/app_specific_password_required/", "/remedies/create_app_specific_password/"}),
+    ("ja", "承認コード", {"/symptoms/verification_code_not_received/", "/causes/two_factor_code_delivery/"}),
+    ("ja", "送信できない", {"/symptoms/cannot_send/"}),
+    ("ja", "docomo", {"/carriers/docomo/"}),
+    ("en", "Cannot Get Mail", {"/en/symptoms/cannot_get_mail/"}),
+    ("en", "storage full", {"/en/causes/storage_full/"}),
+]
+
+# seed cases for the wizard: it must reach the CLI's top cause
+WIZARD_CASES = [
+    {"error_message": "サーバへの接続に失敗しました。", "fails_on_other_network": False, "fails_on_other_device": False},
+    {"symptoms": ["cannot_get_mail"], "storage_percent_used": 100},
+    {"error_message": "メールを取得できません", "password_changed_recently": True},
+    {"symptoms": ["cannot_send"], "smtp_port": 25},
+    {"symptoms": ["verification_code_not_received"], "carrier": "docomo"},
+]
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    result = build_site(None, out, config=load_config(site_url="http://127.0.0.1", base_path="/"), search=True)
+    assert not [w for w in result.warnings if w.startswith("search index not built")], result.warnings
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    httpd = make_server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Watch:
+    """Console errors, page errors and requests to other hosts of one page."""
+
+    def __init__(self, page, origin: str):
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((origin, "data:", "blob:")) else None)
+
+
+def _first_remedy(site: Path) -> str:
+    return sorted(p.name for p in (site / "remedies").iterdir() if p.is_dir())[0]
+
+
+def _paths(site: Path) -> dict[str, str]:
+    return {name: path.format(remedy=_first_remedy(site)) for name, path in PAGE_TYPES.items()}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_page_type_renders_without_console_errors(browser, server, site, lang):
+    page = browser.new_page()
+    watch = Watch(page, server)
+    for name, path in _paths(site).items():
+        url = server + ("/en" if lang == "en" else "") + path
+        response = page.goto(url)
+        assert response is not None and response.status == 200, f"{name}: {url} -> {response and response.status}"
+        assert page.locator("h1").count() == 1, name
+        assert page.evaluate("document.documentElement.lang") == lang
+        if name == "wizard":
+            page.wait_for_selector("#wizard[data-ready=true]")
+        if name == "search":
+            page.wait_for_selector("body[data-search-done]")
+    assert watch.errors == [] and watch.foreign == []
+    missing = page.goto(server + ("/en" if lang == "en" else "") + "/no/such/page/")  # the browser logs the 404 itself
+    assert missing is not None and missing.status == 404 and page.evaluate("document.documentElement.lang") == lang
+    assert page.locator("link[rel=stylesheet]").count() == 1
+    page.close()
+
+
+def test_crawl_every_internal_link_and_anchor(server):
+    """Breadth-first over every page reachable from / and /en/: each link answers 200 and each #anchor exists."""
+    seen: set[str] = set()
+    ids: dict[str, set[str]] = {}
+    anchors: list[tuple[str, str, str]] = []
+    queue = deque([server + "/", server + "/en/"])
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            with urllib.request.urlopen(url) as response:
+                kind = response.headers.get("Content-Type", "")
+                body = response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            pytest.fail(f"{url}: HTTP {err.code}")
+        if "text/html" not in kind:
+            continue
+        scanned = scan(body)
+        ids[url] = scanned.ids
+        for tag, attrs in scanned.tags:
+            target = attrs.get("href") if tag in ("a", "link") else attrs.get("src") if tag in ("script", "img") else None
+            if not target or (tag == "link" and attrs.get("rel") in ("canonical", "alternate")):
+                continue
+            absolute = urljoin(url, target)
+            if not absolute.startswith(server):
+                continue
+            page_url, fragment = urldefrag(absolute)
+            if fragment:
+                anchors.append((url, page_url, fragment))
+            if page_url not in seen and not urlsplit(page_url).query:
+                queue.append(page_url)
+    assert len(seen) > 100
+    bad = [f"{src}: #{frag} not on {dst}" for src, dst, frag in anchors if dst in ids and frag not in ids[dst]]
+    assert bad == []
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[q for _, q, _ in SEARCHES])
+def test_search_finds_the_expected_page(browser, server, lang, query, expected):
+    page = browser.new_page()
+    watch = Watch(page, server)
+    page.goto(f"{server}{'/en' if lang == 'en' else ''}/search/?{urlencode({'q': query})}")
+    page.wait_for_selector("body[data-search-done]")
+    hrefs = {urlsplit(a).path for a in page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)")}
+    assert hrefs & expected, f"{query!r}: {sorted(hrefs)[:10]}"
+    assert watch.errors == [] and watch.foreign == []
+    page.close()
+
+
+def _cli_top_cause(query: dict) -> str | None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "engine", "diagnose", "--json"],
+        input=json.dumps(query, ensure_ascii=False),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    causes = json.loads(proc.stdout)["causes"]
+    return causes[0]["id"] if causes else None
+
+
+def _wizard_url(server: str, query: dict) -> str:
+    params = {k: (",".join(v) if isinstance(v, list) else json.dumps(v) if isinstance(v, bool) else str(v)) for k, v in query.items()}
+    return f"{server}/diagnose/?{urlencode(params)}"
+
+
+@pytest.mark.parametrize("query", WIZARD_CASES, ids=[str(i) for i in range(len(WIZARD_CASES))])
+def test_wizard_reaches_the_cli_top_cause(browser, server, query):
+    expected = _cli_top_cause(query)
+    page = browser.new_page()
+    page.goto(_wizard_url(server, query))
+    page.wait_for_selector("#wizard[data-ready=true]")
+    assert page.get_attribute("#wizard", "data-top") == (expected or "")
+    page.close()
+
+
+def test_wizard_dialogue_by_keyboard_survives_reload(browser, server):
+    page = browser.new_page()
+    watch = Watch(page, server)
+    page.goto(server + "/diagnose/")
+    page.wait_for_selector("#wizard[data-ready=true]")
+    page.fill("#wizard-error-message", "メールを取得できません")
+    page.press("#wizard-error-message", "Tab")
+    page.keyboard.press("Enter")  # the submit button has focus
+    page.wait_for_function("location.search.includes('error_message')")
+    question = page.get_attribute("#wizard-question", "data-observation")
+    assert question
+    page.focus("#wizard-question input")
+    page.keyboard.press("Space")  # choose the first option
+    page.keyboard.press("Enter")  # submit the answer
+    page.wait_for_function(f"location.search.includes({json.dumps(question + '=')})")
+    url = page.url
+    top = page.get_attribute("#wizard", "data-top")
+    page.reload()
+    page.wait_for_selector("#wizard[data-ready=true]")
+    assert page.url == url and page.get_attribute("#wizard", "data-top") == top
+    assert page.locator(".answers li").count() == 2
+    page.click("#wizard-skip") if page.locator("#wizard-skip").count() else None
+    assert watch.errors == [] and watch.foreign == []
+    page.close()
+
+
+def test_screenshot_of_a_japanese_page(browser, server):
+    OUTPUT.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.goto(server + "/symptoms/cannot_get_mail/")
+    page.screenshot(path=str(OUTPUT / "ja-symptom-phone.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scrolling
+    page.close()
+
+
+@pytest.mark.parametrize(("lang", "scheme"), [("ja", "light"), ("en", "dark")])
+def test_axe_reports_no_serious_violations(browser, server, site, lang, scheme):
+    script = axe_script()
+    context = browser.new_context(bypass_csp=True, color_scheme=scheme)  # axe is injected as an inline script
+    page = context.new_page()
+    found = []
+    for name, path in _paths(site).items():
+        page.goto(server + ("/en" if lang == "en" else "") + path)
+        if name == "wizard":
+            page.wait_for_selector("#wizard[data-ready=true]")
+        page.add_script_tag(path=str(script))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"][:3]]
+                found.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+    context.close()
+    assert found == []
