@@ -80,3 +80,61 @@ def markdown_fields(directory: Path | None = None) -> frozenset[str]:
     for document in documents.values():
         visit(document)
     return frozenset(names)
+
+
+def _bundle(name: str, documents: dict[str, dict]) -> dict:
+    """Schema `name` with every other file's definitions copied in, so it needs no cross-file refs."""
+    import copy
+
+    filename = f"{name}.schema.json"
+
+    def rewrite(node: object, home: str) -> object:
+        if isinstance(node, dict):
+            result = {}
+            for key, value in node.items():
+                if key == "$ref" and isinstance(value, str):
+                    target, _, pointer = value.partition("#")
+                    owner = target or home
+                    prefix = "/definitions/"
+                    if owner != filename and pointer.startswith(prefix):
+                        value = f"#/definitions/__{owner.removesuffix('.schema.json')}__{pointer[len(prefix) :]}"
+                    elif not target:
+                        value = f"#{pointer}"
+                result[key] = rewrite(value, home) if key != "$ref" else value
+            return result
+        if isinstance(node, list):
+            return [rewrite(item, home) for item in node]
+        return node
+
+    bundled = rewrite(copy.deepcopy(documents[filename]), filename)
+    definitions = bundled.setdefault("definitions", {})
+    for other, document in documents.items():
+        if other == filename:
+            continue
+        for key, definition in (document.get("definitions") or {}).items():
+            definitions[f"__{other.removesuffix('.schema.json')}__{key}"] = rewrite(definition, other)
+    return bundled
+
+
+@cache
+def fast_check(name: str, directory: Path | None = None):
+    """A compiled validity check for schema `name` (fastjsonschema): raises on the first problem.
+
+    Clean files are the common case; only a file that fails here is validated again with
+    jsonschema, which finds every error with its path.
+    """
+    import fastjsonschema
+
+    _, documents = _registry(directory or schemas_dir())
+    return fastjsonschema.compile(_bundle(name, documents))
+
+
+def schema_valid(name: str, data: object) -> bool:
+    """Whether `data` is valid under schema `name` (fast; use `validator` to list the errors)."""
+    from fastjsonschema import JsonSchemaValueException
+
+    try:
+        fast_check(name)(data)
+    except JsonSchemaValueException:
+        return False
+    return True

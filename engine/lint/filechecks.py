@@ -9,7 +9,7 @@ from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
 from ..kb import SourceFile
-from ..schemas import KIND_SCHEMAS, validator
+from ..schemas import KIND_SCHEMAS, schema_valid, validator
 from .context import LintContext
 from .problem import Problem
 
@@ -45,6 +45,8 @@ def check_schema(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
     if not isinstance(source.doc.data, dict):
         yield ctx.problem(source.rel, (), "MK203", f"expected a mapping of fields, found {_type_name(source.doc.data)}")
         return
+    if schema_valid(KIND_SCHEMAS[source.folder], source.doc.data):
+        return  # the common case, decided by the compiled check
     for error in validator(KIND_SCHEMAS[source.folder]).iter_errors(source.doc.data):
         yield _schema_problem(ctx, source, _deepest(error))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import shutil
 from pathlib import Path
@@ -153,3 +154,53 @@ class _NoDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 _NoDatesLoader.yaml_implicit_resolvers = {
     ch: [(tag, rx) for tag, rx in rs if not tag.endswith(":timestamp")] for ch, rs in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+@functools.cache
+def _entity_files() -> list[tuple[str, dict]]:
+    from engine.kb import read_sources
+    from engine.schemas import KIND_SCHEMAS
+
+    return [(KIND_SCHEMAS[f.folder], f.doc.data) for f in read_sources(knowledge_dir()) if f.folder and isinstance(f.doc.data, dict)]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+REPLACEMENTS = st.sampled_from([None, "", " ", "x", 0, -1, 1.5, True, [], {}, ["x"], {"ja": ""}, {"ja": "日本語"}, "2026-11-28"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    index=st.integers(min_value=0), where=st.integers(min_value=0), action=st.sampled_from(["replace", "delete", "add"]), value=REPLACEMENTS
+)
+def test_fast_schema_check_agrees_with_jsonschema(index, where, action, value):
+    """The compiled check decides validity for clean files; it must never disagree with jsonschema."""
+    import copy
+
+    from engine.schemas import schema_valid, validator
+
+    files = _entity_files()
+    kind, data = files[index % len(files)]
+    data = copy.deepcopy(data)
+    paths = [p for p in _paths(data) if p]
+    path = paths[where % len(paths)]
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    if action == "replace":
+        parent[path[-1]] = value
+    elif action == "delete":
+        del parent[path[-1]]
+    elif isinstance(parent, dict):
+        parent["unexpected_field"] = value
+    else:
+        parent.append(value)
+    assert schema_valid(kind, data) == (not list(validator(kind).iter_errors(data)))
