@@ -49,7 +49,7 @@ site: $(SITE_STAMP)
 run: $(SITE_STAMP)
 	$(BIN)/mailkb summary
 	$(BIN)/mailkb build --out _site
-	-$(BIN)/mailkb diagnose -o "error_message=サーバへの接続に失敗しました。" -o platform=iphone -o fails_on_other_device=false -o webmail_works=true
+	$(BIN)/mailkb diagnose -o "error_message=サーバへの接続に失敗しました。" -o platform=iphone -o fails_on_other_device=false -o webmail_works=true
 	@echo "site: http://$(HOST):$(PORT)/ (English: http://$(HOST):$(PORT)/en/)"
 	$(BIN)/mailkb serve --out _site --host $(HOST) --port $(PORT)
 

@@ -131,7 +131,7 @@ def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: lis
         ranked.append((cause, 1.0 - remaining, items))
     ranked.sort(key=lambda c: (-round4(c[1]), -(kb.causes[c[0]].get("prior") or 0), c[0]))
     causes = [{"id": cause, "confidence": round4(conf), "evidence": items} for cause, conf, items in ranked]
-    steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order)
+    steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order, inputs.get("platform"))
     questions = next_questions(prep.questions, store, set(fired), [c for c, _, _ in ranked], set(ruled_out))
     return Diagnosis(
         symptoms=symptoms,

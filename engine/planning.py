@@ -29,7 +29,26 @@ def _stage_rank(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else len(STAGES)
 
 
-def plan(kb: KnowledgeBase, causes: list[tuple[str, float]], order: str = "value") -> list[dict[str, Any]]:
+# Steps written for these also serve the platform: iCloud.com works from any browser, and iPhone and iPad share one UI.
+_ALSO_FITS = {"iphone": ("ipad",), "ipad": ("iphone",)}
+
+
+def fits_platform(remedy: dict, platform: str | None) -> bool:
+    """Whether a remedy has steps someone on `platform` can follow (any remedy fits when the platform is unknown)."""
+    if platform is None:
+        return True
+    written = set(remedy.get("steps") or ())
+    return bool(written & {platform, "any", "web", *_ALSO_FITS.get(platform, ())})
+
+
+def remedies_for(kb: KnowledgeBase, cause_id: str, platform: str | None = None) -> list[str]:
+    """A cause's remedies in order, keeping those that fit the platform (all of them if none fits)."""
+    remedies = [r for r in kb.causes[cause_id].get("remedies") or () if r in kb.remedies]
+    fitting = [r for r in remedies if fits_platform(kb.remedies[r], platform)]
+    return fitting or remedies
+
+
+def plan(kb: KnowledgeBase, causes: list[tuple[str, float]], order: str = "value", platform: str | None = None) -> list[dict[str, Any]]:
     """Remedies for the ranked causes [(id, confidence)], ordered by P(fix)/minutes or by stage."""
     if order not in ORDERS:
         raise PlanError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
@@ -37,7 +56,7 @@ def plan(kb: KnowledgeBase, causes: list[tuple[str, float]], order: str = "value
     p_fix: dict[str, float] = {}
     for_causes: dict[str, list[str]] = {}
     for cause_id, conf in causes:
-        remedies = [r for r in kb.causes[cause_id].get("remedies") or () if r in kb.remedies]
+        remedies = remedies_for(kb, cause_id, platform)
         if not remedies or total <= 0:
             continue
         norm = sum(2.0**-j for j in range(len(remedies)))

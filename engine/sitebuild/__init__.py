@@ -1,6 +1,24 @@
-"""The static site builder: `mailkb build` renders the knowledge base into `_site/`."""
+"""The static site builder: `mailkb build` renders the knowledge base into `_site/`.
 
-from .build import BuildError, BuildResult, build_site
-from .config import SiteConfig, load_config
+Imports are lazy so that `mailkb diagnose`, which registers the site verbs, does not load the builder.
+"""
 
-__all__ = ["BuildError", "BuildResult", "SiteConfig", "build_site", "load_config"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "BuildError": ".build",
+    "BuildResult": ".build",
+    "build_site": ".build",
+    "SiteConfig": ".config",
+    "load_config": ".config",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -52,6 +52,7 @@ def rules_document(kb: KnowledgeBase) -> dict:
     causes = {ident: {k: c[k] for k in ("title", "area", "remedies", "prior") if k in c} for ident, c in sorted(kb.causes.items())}
     remedies = {
         ident: {k: r[k] for k in ("title", "stage", "minutes", "side_effects", "reversible", "advice") if k in r}
+        | {"platforms": sorted(r.get("steps") or ())}
         for ident, r in sorted(kb.remedies.items())
     }
     symptoms = {

@@ -198,12 +198,27 @@
   }
 
   // ---------- §6 plan ----------
-  function plan(doc, ranked, order) {
+  // steps written for these also serve the platform: iCloud.com works from any browser; iPhone and iPad share one UI
+  const ALSO_FITS = { iphone: ["ipad"], ipad: ["iphone"] };
+
+  function fitsPlatform(remedy, platform) {
+    if (platform === undefined || platform === null) return true;
+    const fits = new Set([platform, "any", "web", ...(ALSO_FITS[platform] || [])]);
+    return (remedy.platforms || []).some((p) => fits.has(p));
+  }
+
+  function remediesFor(doc, causeId, platform) {
+    const remedies = ((doc.causes[causeId] && doc.causes[causeId].remedies) || []).filter((r) => doc.remedies[r]);
+    const fitting = remedies.filter((r) => fitsPlatform(doc.remedies[r], platform));
+    return fitting.length ? fitting : remedies;
+  }
+
+  function plan(doc, ranked, order, platform) {
     const total = ranked.reduce((sum, [, conf]) => sum + conf, 0);
     const pFix = new Map();
     const forCauses = new Map();
     for (const [causeId, conf] of ranked) {
-      const remedies = (doc.causes[causeId] && doc.causes[causeId].remedies) || [];
+      const remedies = remediesFor(doc, causeId, platform);
       if (!remedies.length || total <= 0) continue;
       let norm = 0;
       for (let j = 0; j < remedies.length; j++) norm += 2 ** -j;
@@ -344,7 +359,7 @@
       derived,
       causes: ranked.map(([id, conf, items]) => ({ id, confidence: round4(conf), evidence: items })),
       ruled_out: [...ruledOut.keys()].sort(cmp).map((id) => ({ id, rule: ruledOut.get(id) })),
-      plan: plan(doc, ranked.map(([c, conf]) => [c, conf]), order || "value"),
+      plan: plan(doc, ranked.map(([c, conf]) => [c, conf]), order || "value", inputs.platform),
       next_questions: nextQuestions(prep, replay, new Set(firedList), ranked.map(([c]) => c), new Set(ruledOut.keys())),
       trace: firedList.map((i) => prep.rules[i].id),
       engine: "javascript",

@@ -135,3 +135,18 @@ def test_the_fixture_knowledge_base_lints_clean():
 
     result = lint(FIXTURES / "basic")
     assert [f"{p.path}:{p.line}: {p.code} {p.message}" for p in result.problems] == []
+
+
+def test_plan_keeps_to_steps_the_person_can_follow_on_their_platform():
+    """An iPhone user is not sent to Mac-only steps (Connection Doctor) while a fitting step exists."""
+    from engine import diagnose
+    from engine.kb import load_kb
+    from engine.planning import fits_platform
+
+    kb = load_kb()
+    query = {"symptoms": ["cannot_get_mail"], "fails_on_other_device": False, "webmail_works": True}
+    everywhere = {step["remedy"] for step in diagnose(query, kb=kb, backend="reference").plan}
+    on_iphone = diagnose({**query, "platform": "iphone"}, kb=kb, backend="reference")
+    assert "run_connection_doctor" in everywhere
+    assert all(fits_platform(kb.remedies[step["remedy"]], "iphone") for step in on_iphone.plan)
+    assert {c["id"] for c in on_iphone.causes} <= {cause for step in on_iphone.plan for cause in step["for"]}
