@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..kb import KnowledgeBase
+from ..markdown import render
 from ..paths import schemas_dir
 from .context import KIND_PATH
 
@@ -24,6 +25,13 @@ def kb_document(kb: KnowledgeBase) -> dict:
         "kinds": {KIND_PATH[kind]: dict(sorted(items.items())) for kind, items in kb.entities.items() if kind in KIND_PATH},
         "rules": {topic: data for topic, data in sorted(kb.rule_files.items())},
     }
+
+
+def _add_html(entry: dict, field: str) -> None:
+    """Render a Markdown field here, with the site's safe renderer, so the wizard never parses Markdown."""
+    value = entry.get(field)
+    if isinstance(value, dict):
+        entry[f"{field}_html"] = {lang: render(text) for lang, text in value.items() if isinstance(text, str)}
 
 
 def rules_document(kb: KnowledgeBase) -> dict:
@@ -49,12 +57,16 @@ def rules_document(kb: KnowledgeBase) -> dict:
         }
         for ident, obs in sorted(kb.observations.items())
     }
+    for obs in observations.values():
+        _add_html(obs, "how_to_check")
     causes = {ident: {k: c[k] for k in ("title", "area", "remedies", "prior") if k in c} for ident, c in sorted(kb.causes.items())}
     remedies = {
         ident: {k: r[k] for k in ("title", "stage", "minutes", "side_effects", "reversible", "advice") if k in r}
         | {"platforms": sorted(r.get("steps") or ())}
         for ident, r in sorted(kb.remedies.items())
     }
+    for remedy in remedies.values():
+        _add_html(remedy, "side_effects")
     symptoms = {
         ident: {
             "title": s.get("title"),

@@ -35,6 +35,7 @@ class CauseLink:
     weight: float
     rule: dict
     topic: str
+    alone: float = 0.0  # the engine's confidence when only this symptom is known
 
 
 @dataclass
@@ -112,6 +113,17 @@ def _relevant_rules(rules: list[dict], index: dict[tuple[str, object], list[int]
     return [rules[i] for i in sorted(chosen)]
 
 
+def _confidence_alone(kb: KnowledgeBase, symptom: str) -> dict[str, float]:
+    """Cause -> confidence when the symptom is the only thing known (the reference engine's answer)."""
+    from ..diagnose import diagnose
+
+    try:
+        result = diagnose({"symptoms": [symptom]}, kb=kb, backend="reference")
+    except Exception:  # a knowledge base built despite lint errors may not diagnose; the page then ranks by weight
+        return {}
+    return {cause["id"]: cause["confidence"] for cause in result.causes}
+
+
 def _file_date(kb: KnowledgeBase, ref: str) -> str:
     rel = kb.paths.get(ref)
     try:
@@ -151,7 +163,11 @@ def gather(kb: KnowledgeBase) -> SiteData:
             kind, _, ident = ref.partition(":")
             if kind == "cause" and ident not in links:
                 links[ident] = CauseLink(ident, 0.0, {}, "")
-        data.symptom_causes[symptom] = sorted(links.values(), key=lambda link: (-link.weight, link.cause))
+        alone = _confidence_alone(kb, symptom)
+        for link in links.values():
+            link.alone = alone.get(link.cause, 0.0)
+        # what the symptom alone points at comes first (as the engine ranks it), then what needs more conditions
+        data.symptom_causes[symptom] = sorted(links.values(), key=lambda link: (-link.alone, -link.weight, link.cause))
         for link in data.symptom_causes[symptom]:
             data.cause_symptoms[link.cause].append(symptom)
     for cause_id, cause in kb.causes.items():

@@ -41,6 +41,8 @@ UI: dict[str, dict[str, str]] = {
     "likely_causes": {"ja": "考えられる原因", "en": "Likely causes"},
     "when": {"ja": "条件", "en": "When"},
     "weight": {"ja": "重み", "en": "Weight"},
+    "alone": {"ja": "この症状だけで", "en": "From this symptom alone"},
+    "conditional": {"ja": "ほかの条件がそろうと", "en": "With further evidence"},
     "because": {"ja": "理由", "en": "Why"},
     "remedies_in_order": {"ja": "直し方(この順に試します)", "en": "How to fix it (try in this order)"},
     "minutes": {"ja": "所要時間", "en": "Time"},

@@ -5,6 +5,7 @@
   const root = document.getElementById("wizard");
   if (!root || !window.MailkbEngine) return;
   const E = window.MailkbEngine;
+  const AREAS = ["receive", "send", "connect", "auth", "delivery", "security"];
   const lang = root.dataset.lang === "en" ? "en" : "ja";
   const base = root.dataset.base || "";
   const W = {
@@ -18,6 +19,7 @@
       reset: "最初からやり直す", share: "この診断のリンク(共有・再読み込みしても残ります)", confidence: "確からしさ",
       order: "並べ方", byValue: "効果と手間の順", byStage: "7ステップの順", why: "理由", updated: (n) => `更新しました。原因の候補 ${n} 件。`,
       symptomsPick: "当てはまる症状を選んでください",
+      areas: { receive: "受信", send: "送信", connect: "接続", auth: "サインイン・認証", delivery: "配信(相手に届かない)", security: "セキュリティ" },
     },
     en: {
       loading: "Loading…", failed: "Could not load the diagnosis data.", message: "The error message you see (optional)",
@@ -29,6 +31,7 @@
       reset: "Start over", share: "Link to this diagnosis (survives reload, can be shared)", confidence: "confidence",
       order: "Order", byValue: "Value for time", byStage: "The seven steps", why: "Why", updated: (n) => `Updated. ${n} likely cause(s).`,
       symptomsPick: "Choose the symptoms that apply",
+      areas: { receive: "Receiving", send: "Sending", connect: "Connecting", auth: "Sign-in and authentication", delivery: "Delivery (mail not reaching people)", security: "Security" },
     },
   }[lang];
   const t = (value) => (value && typeof value === "object" ? value[lang] || value.ja || value.en || "" : value == null ? "" : String(value));
@@ -43,6 +46,14 @@
     return node;
   };
   const plain = (md) => t(md).replace(/[*_`#>]/g, "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1");
+  // HTML rendered at build time by the site's Markdown renderer (raw HTML off, safe links only), never user input
+  const trustedHtml = (html) => {
+    const box = el("div", { class: "small how-to-check" });
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    box.append(template.content);
+    return box;
+  };
 
   let doc, prep;
   let focusOn = null;  // a question picked from "other useful questions" (not part of the shareable state)
@@ -139,7 +150,8 @@
     const form = el("form", { id: "wizard-question", "data-observation": id });
     const fieldset = el("fieldset", {});
     fieldset.append(el("legend", { text: `${W.question}: ${obsTitle(id)}` }));
-    if (obs.how_to_check) fieldset.append(el("p", { class: "small", text: plain(obs.how_to_check) }));
+    if (obs.how_to_check_html) fieldset.append(trustedHtml(t(obs.how_to_check_html)));
+    else if (obs.how_to_check) fieldset.append(el("p", { class: "small", text: plain(obs.how_to_check) }));
     const options = el("div", { class: "options" });
     let read;
     if (obs.type === "boolean" || obs.type === "enum") {
@@ -150,8 +162,15 @@
       });
       read = () => { const picked = form.querySelector("input[name=answer]:checked"); return picked ? parseValue(obs, picked.value) : undefined; };
     } else if (obs.type === "symptom_list") {
+      options.classList.add("symptom-options");
       options.append(el("p", { class: "small", text: W.symptomsPick }));
-      Object.keys(doc.symptoms).sort().forEach((sid, i) => {
+      // grouped by area (receive, send, connect, auth, delivery, security), then by title
+      const areaRank = (sid) => { const i = AREAS.indexOf(doc.symptoms[sid].area); return i < 0 ? AREAS.length : i; };
+      const ordered = Object.keys(doc.symptoms).sort((a, b) => areaRank(a) - areaRank(b) || t(doc.symptoms[a].title).localeCompare(t(doc.symptoms[b].title), lang));
+      let lastArea = null;
+      ordered.forEach((sid, i) => {
+        const area = doc.symptoms[sid].area;
+        if (area !== lastArea) { options.append(el("p", { class: "small area-heading", text: W.areas[area] || area })); lastArea = area; }
         const inputId = `q-${id}-${i}`;
         options.append(el("span", {}, el("input", { type: "checkbox", name: "answer", id: inputId, value: sid }), " ", el("label", { for: inputId, text: t(doc.symptoms[sid].title) })));
       });
@@ -224,7 +243,8 @@
         const remedy = doc.remedies[step.remedy] || {};
         list.append(el("li", { "data-remedy": step.remedy }, remedyLink(step.remedy),
           el("span", { class: "small", text: ` — ${step.minutes} ${W.min}` }),
-          remedy.side_effects ? el("p", { class: "small", text: `${W.sideEffects}: ${plain(remedy.side_effects)}` }) : null));
+          remedy.side_effects_html ? el("div", { class: "small" }, el("strong", { text: `${W.sideEffects}: ` }), trustedHtml(t(remedy.side_effects_html)))
+            : remedy.side_effects ? el("p", { class: "small", text: `${W.sideEffects}: ${plain(remedy.side_effects)}` }) : null));
       }
       section.append(el("h2", { text: W.plan }), el("p", {}, el("label", { for: "wizard-order", text: `${W.order}: ` }), order), list);
     }

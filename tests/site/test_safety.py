@@ -76,6 +76,29 @@ def test_no_hostile_markup_reaches_any_page(hostile_site):
                 assert not body.strip(), f"{where}: inline script body"
 
 
+def test_wizard_html_fragments_carry_no_markup_from_the_data(hostile_site):
+    """api/rules.json carries pre-rendered Markdown the wizard inserts as HTML; it must be as safe as the pages."""
+    document = json.loads((hostile_site / "api" / "rules.json").read_text(encoding="utf-8"))
+    fragments = [
+        html
+        for section in ("observations", "remedies")
+        for entry in document[section].values()
+        for key, value in entry.items()
+        if key.endswith("_html")
+        for html in value.values()
+    ]
+    assert any("&lt;script&gt;" in html for html in fragments), "the hostile Markdown should be there, escaped"
+    for html in fragments:
+        scanned = scan(html)
+        assert not scanned.scripts, html
+        for tag, attrs in scanned.tags:
+            assert tag not in FORBIDDEN_TAGS | {"img", "script"}, html
+            for name, value in attrs.items():
+                assert not name.startswith("on"), html
+                squashed = "".join(ch for ch in value if ch > " ").lower()
+                assert not squashed.startswith(BAD_SCHEMES), html
+
+
 def test_markdown_links_keep_safe_schemes(hostile_site):
     page = (hostile_site / "symptoms" / "cannot_get_mail" / "index.html").read_text(encoding="utf-8")
     hrefs = [attrs.get("href", "") for tag, attrs in scan(page).tags if tag == "a"]
