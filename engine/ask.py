@@ -14,6 +14,7 @@ from .planning import round4
 from .query import QueryError, allowed_values, validate
 from .report import render, title
 
+AREAS = ("receive", "send", "connect", "auth", "delivery", "security")
 LEAD_CONFIDENCE = 0.8
 LEAD_MARGIN = 0.3
 MAX_TRIES = 3
@@ -165,7 +166,12 @@ class Dialogue:
             labels = {v["value"]: v["label"][self.lang] for v in observation["values"]}
             return [(value, labels[value]) for value in allowed_values(observation)]
         if kind == "symptom_list":
-            return [(ident, title(self.kb, "symptom", ident, self.lang)) for ident in sorted(self.kb.symptoms)]
+            # grouped by area as the wizard does (receive, send, connect, auth, delivery, security), then by title
+            def key(ident: str) -> tuple[int, str]:
+                area = self.kb.symptoms[ident].get("area")
+                return (AREAS.index(area) if area in AREAS else len(AREAS), title(self.kb, "symptom", ident, self.lang))
+
+            return [(ident, title(self.kb, "symptom", ident, self.lang)) for ident in sorted(self.kb.symptoms, key=key)]
         return []
 
     def parse(self, observation: dict, choices: list[tuple[Any, str]], answer: str) -> Any:
