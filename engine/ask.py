@@ -13,8 +13,9 @@ from .kb import KnowledgeBase
 from .planning import round4
 from .query import QueryError, allowed_values, validate
 from .report import render, title
+from .schemas import enum_of
 
-AREAS = ("receive", "send", "connect", "auth", "delivery", "security")
+AREAS = enum_of("area")
 LEAD_CONFIDENCE = 0.8
 LEAD_MARGIN = 0.3
 MAX_TRIES = 3

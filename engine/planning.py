@@ -8,8 +8,9 @@ from typing import Any
 from .facts import FactStore, alternatives
 from .kb import KnowledgeBase
 from .rulelang import conclusion
+from .schemas import enum_of
 
-STAGES = ("auth", "receive", "network", "send", "device_os", "support")
+STAGES = enum_of("stage")  # the seed's order, kept in schemas/common.schema.json
 ORDERS = ("value", "stages")
 TARGETS = 3
 MAX_QUESTIONS = 5

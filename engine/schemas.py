@@ -28,23 +28,26 @@ KIND_SCHEMAS = {
 
 
 @cache
+def _documents(directory: Path) -> dict[str, dict]:
+    """Every schema file, parsed, by file name."""
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.schema.json"))}
+
+
+@cache
 def _registry(directory: Path) -> tuple[Registry, dict[str, dict]]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT7
 
+    documents = _documents(directory)
     registry: Registry = Registry()
-    documents: dict[str, dict] = {}
-    for path in sorted(directory.glob("*.schema.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
-        documents[path.name] = document
-        registry = registry.with_resource(path.name, Resource.from_contents(document, default_specification=DRAFT7))
+    for name, document in documents.items():
+        registry = registry.with_resource(name, Resource.from_contents(document, default_specification=DRAFT7))
     return registry, documents
 
 
 def schema_document(name: str, directory: Path | None = None) -> dict:
     """The schema `name` (e.g. "cause" or "diagnosis") as parsed JSON."""
-    _, documents = _registry(directory or schemas_dir())
-    return documents[f"{name}.schema.json"]
+    return _documents(directory or schemas_dir())[f"{name}.schema.json"]
 
 
 @cache
@@ -63,7 +66,7 @@ def markdown_fields(directory: Path | None = None) -> frozenset[str]:
 
     The linter checks, and the site renders, only these as Markdown; every other text is plain.
     """
-    _, documents = _registry(directory or schemas_dir())
+    documents = _documents(directory or schemas_dir())
     names: set[str] = set()
 
     def visit(node: object) -> None:
@@ -125,8 +128,7 @@ def fast_check(name: str, directory: Path | None = None):
     """
     import fastjsonschema
 
-    _, documents = _registry(directory or schemas_dir())
-    return fastjsonschema.compile(_bundle(name, documents))
+    return fastjsonschema.compile(_bundle(name, _documents(directory or schemas_dir())))
 
 
 def schema_valid(name: str, data: object) -> bool:
@@ -138,3 +140,8 @@ def schema_valid(name: str, data: object) -> bool:
     except JsonSchemaValueException:
         return False
     return True
+
+
+def enum_of(definition: str) -> tuple[str, ...]:
+    """The allowed values of a shared definition, in the schema's order (e.g. "stage", "area", "platform")."""
+    return tuple(schema_document("common")["definitions"][definition]["enum"])

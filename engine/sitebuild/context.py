@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from ..kb import KnowledgeBase
 from ..rulelang import conclusion, iter_conditions
+from ..schemas import enum_of
 
 PLATFORM_IDS = ("iphone", "ipad", "mac", "android", "windows", "web")
-STAGE_ORDER = ("auth", "receive", "network", "send", "device_os", "support")
-AREA_ORDER = ("receive", "send", "connect", "auth", "delivery", "security")
+STAGE_ORDER = enum_of("stage")  # the seed's order, kept in schemas/common.schema.json
+AREA_ORDER = enum_of("area")
 
 # kind -> URL folder (stable, guessable: /causes/storage_full/)
 KIND_PATH = {
