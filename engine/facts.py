@@ -4,38 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .rulelang import dnf, operator_of
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool) and a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b
-    return type(a) is type(b) and a == b
-
-
-def test_value(op: str, target: Any, value: Any) -> bool:
-    """One single-value test (the semantics of engine/rulelang.py: holds)."""
-    if op == "is":
-        return _equal(value, target)
-    if op == "is_not":
-        return not _equal(value, target)
-    if op == "in":
-        return any(_equal(value, t) for t in target)
-    if op == "not_in":
-        return not any(_equal(value, t) for t in target)
-    if op == "has":
-        return isinstance(value, list) and target in value
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    if op == "gt":
-        return value > target
-    if op == "gte":
-        return value >= target
-    if op == "lt":
-        return value < target
-    return value <= target  # lte
+from .rulelang import dnf, operator_of, same_value, test_value
 
 
 class FactStore:
@@ -50,7 +19,7 @@ class FactStore:
     def add(self, name: str, value: Any) -> bool:
         """Add a derived value; False if it was already known."""
         known = self.values.setdefault(name, [])
-        if any(_equal(v, value) for v in known):
+        if any(same_value(v, value) for v in known):
             return False
         known.append(value)
         return True

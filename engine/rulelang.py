@@ -1,4 +1,4 @@
-"""The rule language of DESIGN.md: conditions, their meaning, and their disjunctive normal form.
+"""The rule language of DESIGN.md: conditions, the meaning of one test, and disjunctive normal form.
 
 One definition shared by the linter, the durable-rules compiler, the reference
 evaluator and (mirrored in JavaScript) the site's wizard.
@@ -43,54 +43,30 @@ def dnf(node: dict) -> list[list[Condition]]:
     return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)]
 
 
-def _same_type(a: Any, b: Any) -> bool:
-    # bool is a subclass of int in Python; True must never equal 1 here.
+def same_value(a: Any, b: Any) -> bool:
+    """Equality of fact values: booleans never equal numbers (True is not 1); 3 equals 3.0; otherwise same type."""
     if isinstance(a, bool) or isinstance(b, bool):
-        return isinstance(a, bool) and isinstance(b, bool)
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return True
-    return type(a) is type(b)
+        return a == b
+    return type(a) is type(b) and a == b
 
 
-def _equal(a: Any, b: Any) -> bool:
-    return _same_type(a, b) and a == b
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def holds(condition: Condition, facts: dict[str, Any]) -> bool:
-    """Whether one condition holds over the known facts (absent facts never hold, except answered: false)."""
-    fact = condition["fact"]
-    op = operator_of(condition)
-    if op == "answered":
-        return (fact in facts) is condition[op]
-    if fact not in facts:
-        return False
-    value, target = facts[fact], condition[op]
+def test_value(op: str, target: Any, value: Any) -> bool:
+    """Whether one value of a fact passes one test (`answered` is decided by the fact store, not here)."""
     if op == "is":
-        return _equal(value, target)
+        return same_value(value, target)
     if op == "is_not":
-        return not _equal(value, target)
+        return not same_value(value, target)
     if op == "in":
-        return any(_equal(value, t) for t in target)
+        return any(same_value(value, t) for t in target)
     if op == "not_in":
-        return not any(_equal(value, t) for t in target)
+        return not any(same_value(value, t) for t in target)
     if op == "has":
         return isinstance(value, list) and target in value
-    if not _is_number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     return {"gt": value > target, "gte": value >= target, "lt": value < target, "lte": value <= target}[op]
-
-
-def when_holds(node: dict, facts: dict[str, Any]) -> bool:
-    """Whether a when-tree holds."""
-    if "fact" in node:
-        return holds(node, facts)
-    if "any" in node:
-        return any(when_holds(child, facts) for child in node["any"])
-    return all(when_holds(child, facts) for child in node.get("all", ()))
 
 
 def conclusion(rule: dict) -> tuple[str, Any]:

@@ -34,39 +34,32 @@ def _add_html(entry: dict, field: str) -> None:
         entry[f"{field}_html"] = {lang: render(text) for lang, text in value.items() if isinstance(text, str)}
 
 
+# what api/rules.json (the wizard's input) takes from each kind; incremental builds watch the same fields
+OBSERVATION_FIELDS = (
+    "type", "derived", "title", "question", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum", "pattern",
+)  # fmt: skip
+CAUSE_FIELDS = ("title", "area", "remedies", "prior")
+REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice", "steps")  # steps: only their platforms
+SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases")
+WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS))
+
+
+def _pick(entry: dict, fields: tuple[str, ...]) -> dict:
+    return {k: entry[k] for k in fields if k in entry}
+
+
 def rules_document(kb: KnowledgeBase) -> dict:
     """What the browser wizard needs to diagnose exactly like the engine: observations, rules, causes, remedies, messages."""
-    observations = {
-        ident: {
-            k: obs[k]
-            for k in (
-                "type",
-                "derived",
-                "title",
-                "question",
-                "how_to_check",
-                "cost_minutes",
-                "group",
-                "values",
-                "unit",
-                "minimum",
-                "maximum",
-                "pattern",
-            )
-            if k in obs
-        }
-        for ident, obs in sorted(kb.observations.items())
-    }
+    observations = {ident: _pick(obs, OBSERVATION_FIELDS) for ident, obs in sorted(kb.observations.items())}
     for obs in observations.values():
         _add_html(obs, "how_to_check")
-    causes = {ident: {k: c[k] for k in ("title", "area", "remedies", "prior") if k in c} for ident, c in sorted(kb.causes.items())}
-    remedies = {
-        ident: {k: r[k] for k in ("title", "stage", "minutes", "side_effects", "reversible", "advice") if k in r}
-        | {"platforms": sorted(r.get("steps") or ())}
-        for ident, r in sorted(kb.remedies.items())
-    }
-    for remedy in remedies.values():
+    causes = {ident: _pick(c, CAUSE_FIELDS) for ident, c in sorted(kb.causes.items())}
+    remedies = {}
+    for ident, r in sorted(kb.remedies.items()):
+        remedy = _pick(r, REMEDY_FIELDS)
+        remedy["platforms"] = sorted(remedy.pop("steps", None) or ())
         _add_html(remedy, "side_effects")
+        remedies[ident] = remedy
     symptoms = {
         ident: {
             "title": s.get("title"),

@@ -23,7 +23,7 @@ from pathlib import Path
 from .. import __version__
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import kb_json, rules_document
+from .api import WIZARD_FIELDS, kb_json, rules_document
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -43,31 +43,6 @@ INDEX_PAGES_OF = {
     "guide": ("/", "/guides/", "/stages/", "/tables/"),
     "reference": ("/reference/",),
 }
-# fields that api/rules.json (the wizard's input) carries
-WIZARD_FIELDS = (
-    "type",
-    "derived",
-    "title",
-    "question",
-    "how_to_check",
-    "cost_minutes",
-    "group",
-    "values",
-    "unit",
-    "minimum",
-    "maximum",
-    "pattern",
-    "area",
-    "remedies",
-    "prior",
-    "stage",
-    "minutes",
-    "side_effects",
-    "reversible",
-    "advice",
-    "messages",
-    "search_phrases",
-)
 # fields that index pages and tables show: a change in one re-renders the index pages
 LISTED_FIELDS = (
     "title",
