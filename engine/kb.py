@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .cachefiles import cache_dir, read_pickle, write_pickle
 from .paths import knowledge_dir
 from .schemas import KIND_SCHEMAS
 from .yamlsource import YamlDocument, load_file
@@ -133,13 +130,6 @@ def assemble(root: Path, files: list[SourceFile], digest: str = "") -> Knowledge
 _MEMORY: dict[tuple[str, str], KnowledgeBase] = {}
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("MAILKB_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "mailkb"
-    )
-    return Path(base)
-
-
 def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> KnowledgeBase:
     """Load and validate the knowledge base once; cached on disk by content hash.
 
@@ -152,8 +142,8 @@ def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> Knowle
     key = (str(root.resolve()), digest)
     if use_cache and key in _MEMORY:
         return _MEMORY[key]
-    cache_file = _cache_dir() / f"kb-{digest[:32]}.pickle"
-    kb = _read_cache(cache_file) if use_cache else None
+    cache_file = cache_dir() / f"kb-{digest[:32]}.pickle"
+    kb = read_pickle(cache_file, KnowledgeBase) if use_cache else None
     if kb is None:
         from .lint import lint  # the linter imports this module
 
@@ -168,26 +158,7 @@ def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> Knowle
         kb = result.kb
         kb.digest = digest
         if use_cache:
-            _write_cache(cache_file, kb)
+            write_pickle(cache_file, kb)
     kb.root = root
     _MEMORY[key] = kb
     return kb
-
-
-def _read_cache(path: Path) -> KnowledgeBase | None:
-    try:
-        with path.open("rb") as handle:
-            kb: Any = pickle.load(handle)
-        return kb if isinstance(kb, KnowledgeBase) else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-
-
-def _write_cache(path: Path, kb: KnowledgeBase) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # a read-only home only costs speed

@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..cachefiles import cache_dir, read_pickle, write_pickle
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
 from .api import WIZARD_FIELDS, kb_json, rules_document
@@ -91,16 +90,9 @@ class BuildState:
     fragments: dict[str, str] = field(default_factory=dict)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("MAILKB_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "mailkb"
-    )
-    return Path(base)
-
-
 def state_path(out: Path) -> Path:
     key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
-    return _cache_dir() / f"site-{key}.pickle"
+    return cache_dir() / f"site-{key}.pickle"
 
 
 def file_stats(root: Path) -> dict[str, tuple[int, int]]:
@@ -148,14 +140,7 @@ def save_state(out: Path, state: BuildState, background: bool = False) -> None:
             save_state(out, state)
         finally:
             os._exit(0)
-    path = state_path(out)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-    except OSError:
-        pass  # no cache folder: the next build is a full one
+    write_pickle(state_path(out), state)  # without a cache folder, the next build is a full one
 
 
 _LIVE: dict[str, BuildState] = {}  # out folder -> state kept in memory by `mailkb serve --watch`
@@ -170,12 +155,8 @@ def load_state(out: Path) -> BuildState | None:
     live = _LIVE.get(str(out.resolve()))
     if live is not None:
         return live
-    try:
-        with state_path(out).open("rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-    return state if isinstance(state, BuildState) and state.version == STATE_VERSION and state.mailkb == __version__ else None
+    state = read_pickle(state_path(out), BuildState)
+    return state if state is not None and state.version == STATE_VERSION and state.mailkb == __version__ else None
 
 
 @dataclass

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 
+from engine.schemas import KIND_SCHEMAS
+
 SOURCE = [{"url": "https://support.apple.com/ja-jp/102562", "title": "iCloud メールが機能しない場合", "kind": "official"}]
 
 
@@ -190,17 +192,7 @@ class _NoAliases(yaml.SafeDumper):
         return True
 
 
-SCHEMA_OF = {
-    "observations": "observation",
-    "symptoms": "symptom",
-    "causes": "cause",
-    "remedies": "remedy",
-    "rules": "rules",
-    "platforms": "platform",
-    "carriers": "carrier",
-    "guides": "guide",
-    "reference": "reference",
-}
+SCHEMA_OF = KIND_SCHEMAS
 
 
 def write_kb(root: Path, md: str = "本文", text: str = "題名") -> Path:
