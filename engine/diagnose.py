@@ -105,21 +105,25 @@ def diagnose(
     return _explain(prep, inputs, symptoms, fired, backend, order)
 
 
-def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: list[int], backend: str, order: str) -> Diagnosis:
+def rank_causes(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str = "reference") -> list[tuple[str, float]]:
+    """The ranked causes [(id, confidence)] of a query: inference only, no plan or questions (for pages that list causes)."""
+    prep = _prepared(kb)
+    inputs, _ = effective_inputs(kb, validate(kb, observations))
+    fired = get_backend(kb, backend).run(inputs)
+    return [(cause, round4(conf)) for cause, conf, _ in _rank(prep, fired)[0]]
+
+
+def _rank(prep: _Prepared, fired: list[int]) -> tuple[list[tuple[str, float, list[dict[str, Any]]]], dict[str, str]]:
+    """Causes with their combined confidence 1 − Π(1 − wᵢ) and evidence, best first; and what was ruled out by which rule."""
     kb = prep.kb
-    store = FactStore(inputs)
-    derived: list[dict[str, Any]] = []
     ruled_out: dict[str, str] = {}
     evidence: dict[str, list[dict[str, Any]]] = {}
     for index in fired:
         rule = kb.rules[index]
         what, detail = prep.conclusions[index]
-        if what == "derive":
-            if store.add(*detail):
-                derived.append({"fact": detail[0], "value": detail[1], "rule": rule["id"]})
-        elif what == "suspect":
+        if what == "suspect":
             evidence.setdefault(detail[0], []).append({"rule": rule["id"], "weight": detail[1], "because": rule["because"]})
-        else:
+        elif what == "rule_out":
             ruled_out.setdefault(detail, rule["id"])
     ranked = []
     for cause, items in evidence.items():
@@ -130,6 +134,18 @@ def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: lis
             remaining *= 1.0 - item["weight"]
         ranked.append((cause, 1.0 - remaining, items))
     ranked.sort(key=lambda c: (-round4(c[1]), -(kb.causes[c[0]].get("prior") or 0), c[0]))
+    return ranked, ruled_out
+
+
+def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: list[int], backend: str, order: str) -> Diagnosis:
+    kb = prep.kb
+    store = FactStore(inputs)
+    derived: list[dict[str, Any]] = []
+    for index in fired:
+        what, detail = prep.conclusions[index]
+        if what == "derive" and store.add(*detail):
+            derived.append({"fact": detail[0], "value": detail[1], "rule": kb.rules[index]["id"]})
+    ranked, ruled_out = _rank(prep, fired)
     causes = [{"id": cause, "confidence": round4(conf), "evidence": items} for cause, conf, items in ranked]
     steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order, inputs.get("platform"))
     questions = next_questions(prep.questions, store, set(fired), [c for c, _, _ in ranked], set(ruled_out))

@@ -116,13 +116,12 @@ def _relevant_rules(rules: list[dict], index: dict[tuple[str, object], list[int]
 
 def _confidence_alone(kb: KnowledgeBase, symptom: str) -> dict[str, float]:
     """Cause -> confidence when the symptom is the only thing known (the reference engine's answer)."""
-    from ..diagnose import diagnose
+    from ..diagnose import rank_causes
 
     try:
-        result = diagnose({"symptoms": [symptom]}, kb=kb, backend="reference")
+        return dict(rank_causes({"symptoms": [symptom]}, kb=kb))
     except Exception:  # a knowledge base built despite lint errors may not diagnose; the page then ranks by weight
         return {}
-    return {cause["id"]: cause["confidence"] for cause in result.causes}
 
 
 def _file_date(kb: KnowledgeBase, ref: str) -> str:
