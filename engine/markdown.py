@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -33,11 +33,24 @@ def lint_parser() -> MarkdownIt:
     return md
 
 
+@cache
+def block_parser() -> MarkdownIt:
+    """Block structure only (lists, headings, code): enough for texts that hold no HTML or links, and much faster."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable("inline")
+
+
+def may_hold_markup(text: str) -> bool:
+    """Whether a text could hold raw HTML, a link or an entity — only then does it need a full parse."""
+    return "<" in text or "](" in text or "]:" in text or "&" in text or "[" in text
+
+
+@lru_cache(maxsize=65536)
 def render(text: str) -> str:
-    """Markdown to safe HTML."""
+    """Markdown to safe HTML (memoised: a site shows the same text on many pages)."""
     return renderer().render(text)
 
 
+@lru_cache(maxsize=65536)
 def render_inline(text: str) -> str:
     """Markdown to safe inline HTML (no surrounding paragraph)."""
     return renderer().renderInline(text)

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from ..markdown import link_is_safe, lint_parser
+from ..markdown import block_parser, link_is_safe, lint_parser, may_hold_markup
 from ..rulelang import NUMERIC_OPERATORS, conclusion, dnf, iter_conditions, operator_of
 from ..schemas import markdown_fields
 from .context import LintContext, is_text, walk
@@ -225,7 +225,7 @@ def _texts(ctx: LintContext) -> Iterator[tuple[str, tuple, dict]]:
 
 def check_texts(ctx: LintContext) -> Iterator[Problem]:
     """MK307, MK309, MK313: both languages written, safe Markdown, the same structure."""
-    parser = lint_parser()
+    parser, blocks = lint_parser(), block_parser()
     markdown = markdown_fields()
     for rel, path, text in _texts(ctx):
         ja, en = text.get("ja"), text.get("en")
@@ -241,7 +241,7 @@ def check_texts(ctx: LintContext) -> Iterator[Problem]:
             if not isinstance(value, str) or not _may_be_markdown(value):
                 shapes[lang] = (0, 0, 0)
                 continue
-            tokens = parser.parse(value)
+            tokens = (parser if may_hold_markup(value) else blocks).parse(value)
             for problem in _markdown_problems(tokens):
                 line_offset, message = problem
                 line, col = ctx.by_rel[rel].doc.text_start(path + (lang,))

@@ -39,9 +39,14 @@ OBSERVATION_FIELDS = (
     "type", "derived", "title", "question", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum", "pattern",
 )  # fmt: skip
 CAUSE_FIELDS = ("title", "area", "remedies", "prior")
-REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice", "steps")  # steps: only their platforms
+REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice")  # and the platforms of its steps
 SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases")
 WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS))
+
+
+def step_platforms(remedy: dict) -> list[str]:
+    """The platforms a remedy has steps for (the wizard's plan keeps to those that fit the person's platform)."""
+    return sorted(remedy.get("steps") or ())
 
 
 def _pick(entry: dict, fields: tuple[str, ...]) -> dict:
@@ -57,7 +62,7 @@ def rules_document(kb: KnowledgeBase) -> dict:
     remedies = {}
     for ident, r in sorted(kb.remedies.items()):
         remedy = _pick(r, REMEDY_FIELDS)
-        remedy["platforms"] = sorted(remedy.pop("steps", None) or ())
+        remedy["platforms"] = step_platforms(r)
         _add_html(remedy, "side_effects")
         remedies[ident] = remedy
     symptoms = {

@@ -22,7 +22,7 @@ from .. import __version__
 from ..cachefiles import cache_dir, read_pickle, write_pickle
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import WIZARD_FIELDS, kb_json, rules_document
+from .api import WIZARD_FIELDS, kb_json, rules_document, step_platforms
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -274,7 +274,7 @@ def rebuild(
         regather |= link_signature(before) != link_signature(after)
         if any(before.get(f) != after.get(f) for f in LISTED_FIELDS):
             listed.add(kind)
-        wizard_changed |= any(before.get(f) != after.get(f) for f in WIZARD_FIELDS)
+        wizard_changed |= any(before.get(f) != after.get(f) for f in WIZARD_FIELDS) or step_platforms(before) != step_platforms(after)
         dated |= before.get("updated") != after.get("updated")
     kb.digest = digest.hexdigest()
     if regather or data.kb is not kb:
