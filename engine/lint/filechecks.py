@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-from jsonschema import ValidationError
-from jsonschema.exceptions import best_match
+from typing import TYPE_CHECKING
 
 from ..kb import SourceFile
 from ..schemas import KIND_SCHEMAS, schema_valid, validator
 from .context import LintContext
 from .problem import Problem
+
+if TYPE_CHECKING:  # jsonschema is imported only when a file fails the compiled check
+    from jsonschema import ValidationError
 
 _TEXT_KEYS = {"ja", "en"}
 
@@ -54,6 +55,8 @@ def check_schema(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
 def _deepest(error: ValidationError) -> ValidationError:
     # oneOf/anyOf say "not valid under any of the given schemas"; the best sub-error is what an editor needs.
     while error.validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         error = best_match(error.context)
     return error
 
