@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import tempfile
@@ -21,11 +22,16 @@ def cache_dir() -> Path:
 
 def read_pickle(path: Path, kind: type[T]) -> T | None:
     """The object pickled at `path` if it is a `kind`; None when missing, unreadable or stale."""
+    enabled = gc.isenabled()
+    gc.disable()  # unpickling builds many small objects; collecting in between only costs time
     try:
         with path.open("rb") as handle:
             value = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
+    finally:
+        if enabled:
+            gc.enable()
     return value if isinstance(value, kind) else None
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -198,6 +200,19 @@ def main(argv: list[str] | None = None) -> int:
             return code
         print(f"mailkb: internal error: {type(err).__name__}: {err} (please report this)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def console_main() -> None:
+    """The `mailkb` console script: main(), then exit without tearing down the object graph.
+
+    A build or diagnosis leaves tens of thousands of objects; freeing them one by one at exit
+    costs ~0.1 s that nobody waits for on purpose. Output is flushed first.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe has nothing left to flush
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
