@@ -20,9 +20,10 @@ ENTITY_KINDS = tuple(FOLDER_KIND.values())
 class KnowledgeBaseError(Exception):
     """The knowledge base cannot be used; `problems` says why (lint findings)."""
 
-    def __init__(self, message: str, problems: list | None = None):
+    def __init__(self, message: str, problems: list | None = None, result: object = None):
         super().__init__(message)
         self.problems = problems or []
+        self.result = result  # the LintResult, when linting found the errors (its kb holds the valid entries)
 
 
 @dataclass
@@ -147,16 +148,16 @@ def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> Knowle
     if kb is None:
         from .lint import lint  # the linter imports this module
 
-        result = lint(root)
+        result = lint(root, digest=digest)
         if result.errors:
             first = result.errors[0]
             raise KnowledgeBaseError(
                 f"knowledge base has {len(result.errors)} error(s); first: "
                 f"{first.path}:{first.line}:{first.col}: {first.code} {first.message} (run `mailkb lint`)",
                 result.errors,
+                result,
             )
         kb = result.kb
-        kb.digest = digest
         if use_cache:
             write_pickle(cache_file, kb)
     kb.root = root

@@ -21,8 +21,14 @@ class LintContext:
     rule_at: dict[str, tuple[str, int]] = field(default_factory=dict)  # rule id -> (file, index)
 
     def __post_init__(self) -> None:
-        self.by_rel = {f.rel: f for f in self.files}
-        for topic, data in self.kb.rule_files.items():
+        self.use(self.kb, self.files)
+
+    def use(self, kb: KnowledgeBase, files: list[SourceFile]) -> None:
+        """Check `kb`, assembled from `files` (the file checks run before the knowledge base exists)."""
+        self.kb, self.files = kb, files
+        self.by_rel = {f.rel: f for f in files}
+        self.rule_at = {}
+        for topic, data in kb.rule_files.items():
             rel = self.kb.paths[f"rules:{topic}"]
             for index, rule in enumerate(data["rules"]):
                 if isinstance(rule, dict) and self.kb.rule_topic.get(rule.get("id")) == topic:

@@ -42,8 +42,8 @@ def _display_root(root: Path) -> str:
     return "" if rel == "." else rel.rstrip("/") + "/"
 
 
-def lint(root: Path | str) -> LintResult:
-    """Lint the knowledge base at `root`."""
+def lint(root: Path | str, *, digest: str | None = None) -> LintResult:
+    """Lint the knowledge base at `root` (`digest`: its content_digest, when the caller has it already)."""
     started = time.perf_counter()
     root = Path(root)
     files = read_sources(root)
@@ -58,9 +58,7 @@ def lint(root: Path | str) -> LintResult:
             broken.update(_names(source))
         elif source.folder is not None:
             valid.append(source)
-    ctx.kb = assemble(root, valid, content_digest(root))
-    ctx.files = valid
-    ctx.__post_init__()
+    ctx.use(assemble(root, valid, digest or content_digest(root)), valid)
     complete = len(valid) == sum(1 for f in files if f.folder is not None)
     for check in KB_CHECKS:
         if check is check_reachability and not complete:

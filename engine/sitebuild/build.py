@@ -50,9 +50,8 @@ def load_for_site(kb_dir: Path, strict: bool) -> tuple[KnowledgeBase, list[str],
 
     try:
         return load_kb(kb_dir), [], 0
-    except KnowledgeBaseError:
-        pass  # lint again to get the valid part and the messages
-    result = lint(kb_dir)
+    except KnowledgeBaseError as err:  # the lint result holds the valid part and the messages
+        result = err.result if err.result is not None else lint(kb_dir)
     errors = result.errors
     notes = []
     if errors:
