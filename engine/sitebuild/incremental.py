@@ -112,15 +112,16 @@ def file_stats(root: Path) -> dict[str, tuple[int, int]]:
 
 
 def site_digest(site: Path) -> str:
-    """Identity of the templates and static files (names, sizes, mtimes) and of mailkb itself."""
+    """Identity of the templates and static files and of the engine's code (names, sizes, mtimes), and mailkb's version."""
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(site.rglob("*")):
         if path.is_file():
             st = path.stat()
             digest.update(f"{path.relative_to(site)}:{st.st_size}:{st.st_mtime_ns}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).resolve().parents[1]  # the whole engine: pages also use its Markdown renderer and ranking
+    for path in sorted(package.rglob("*.py")):
         st = path.stat()
-        digest.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
