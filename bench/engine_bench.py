@@ -25,14 +25,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from engine.backends.durable import DurableBackend  # noqa: E402
-from engine.backends.reference import ReferenceBackend  # noqa: E402
-from engine.diagnose import _explain, _prepared, diagnose, effective_inputs  # noqa: E402
-from engine.facts import alternatives  # noqa: E402
-from engine.kb import KnowledgeBase, KnowledgeBaseError, load_kb  # noqa: E402
-from engine.query import allowed_values, validate  # noqa: E402
+from mailkb import KnowledgeBase, KnowledgeBaseError, load_kb  # noqa: E402
+from mailkb.backends.durable import DurableBackend  # noqa: E402
+from mailkb.backends.reference import ReferenceBackend  # noqa: E402
+from mailkb.diagnosis import _explain, _prepared, diagnose, effective_inputs  # noqa: E402
+from mailkb.facts import alternatives  # noqa: E402
+from mailkb.query import allowed_values, validate  # noqa: E402
 
 
 def real_kb() -> tuple[KnowledgeBase, str]:
@@ -40,8 +39,8 @@ def real_kb() -> tuple[KnowledgeBase, str]:
     try:
         return load_kb(), "clean"
     except KnowledgeBaseError as err:
-        from engine.lint import lint
-        from engine.paths import knowledge_dir
+        from mailkb.lint import lint
+        from mailkb.paths import knowledge_dir
 
         result = lint(knowledge_dir())
         return result.kb, f"NOT lint-clean yet ({len(err.problems)} errors); measured as is"
@@ -275,11 +274,11 @@ def bench_kb(label: str, kb: KnowledgeBase, queries: list[dict], budget: float, 
         )
     for name, backend in backends.items():
         print(f"  inference  {name:9s} {stats(timed(backend.run, inputs, budget, limit))}")
-    from engine import backends as registry
+    from mailkb.memo import memoized
 
     for name in ("durable", "reference"):
         if name in backends:
-            registry._CACHE[(id(kb), name)] = (kb, backends[name])
+            memoized(kb, f"backend:{name}", lambda n=name: backends[n])  # reuse the backends compiled above
             print(f"  diagnose() {name:9s} {stats(timed(lambda q, n=name: diagnose(q, kb=kb, backend=n), queries, budget, limit))}")
     explain = [(i, reference.run(i)) for i in inputs]
     print(
@@ -294,7 +293,7 @@ def bench_process(runs: int) -> None:
         exe = "mailkb"
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
-        "python -c 'import engine'": [sys.executable, "-c", "import engine"],
+        "python -c 'import mailkb'": [sys.executable, "-c", "import mailkb"],
         "mailkb diagnose -o ... --json": [exe, "diagnose", "--json", "-o", "platform=iphone", "-o", "fails_on_other_device=false"],
         "mailkb diagnose --engine reference": [
             exe,

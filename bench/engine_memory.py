@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from engine_bench import make_queries, real_kb  # noqa: E402
 
-from engine.diagnose import diagnose  # noqa: E402
+from mailkb.diagnosis import diagnose  # noqa: E402
 
 
 def rss_mb() -> float:

@@ -11,17 +11,14 @@ import argparse
 import contextlib
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from engine.lint import lint
-from engine.paths import knowledge_dir
+from mailkb.lint import lint
+from mailkb.paths import knowledge_dir
 
 SOURCE = """  - url: "https://support.apple.com/ja-jp/102562"
     title: "iCloud メールが機能しない場合"

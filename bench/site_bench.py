@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hugo_site import write_hugo_site
 from synthetic_kb import entity_counts, write_synthetic_kb
 
-from engine.sitebuild import build_site, load_config
+from mailkb.sitebuild import build_site, load_config
 
 
 def _hugo() -> list[str]:
@@ -87,7 +87,7 @@ def main() -> int:
         cli = [
             sys.executable,
             "-m",
-            "engine",
+            "mailkb",
             "build",
             "--kb",
             str(work / "kb"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from .diagnose import Diagnosis, diagnose
+from .diagnosis import Diagnosis, diagnose
 from .kb import KnowledgeBase
 from .planning import round4
 from .query import QueryError, allowed_values, validate

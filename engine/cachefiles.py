@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import pickle
 import tempfile
@@ -10,6 +11,20 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def code_fingerprint() -> str:
+    """Identity of mailkb's code: every module's path, size and modification time (a stat each, no reading).
+
+    Caches of results the code computed (a validated knowledge base, a built site) are keyed on it, so that
+    editing the engine or installing another version never serves a result the new code would not give.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        st = path.stat()
+        digest.update(f"{path.relative_to(_PACKAGE).as_posix()}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def cache_dir() -> Path:

@@ -10,13 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
 from .paths import knowledge_dir
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-
-
-class UsageError(Exception):
-    """Bad arguments or input: one line on stderr, exit 2."""
+from .sitebuild.commands import add_site_commands
 
 
 def _kb_dir(value: str | None) -> Path:
@@ -94,9 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("kb_dir", nargs="?", metavar="KB_DIR")
     summary.set_defaults(func=cmd_summary)
     _add_engine_commands(sub)
-
-    from .sitebuild.commands import add_site_commands
-
     add_site_commands(sub)
     return parser
 
@@ -148,8 +141,8 @@ def _read_query(args: argparse.Namespace, kb) -> dict:
 def cmd_diagnose(args: argparse.Namespace) -> int:
     import json
 
-    from .diagnose import diagnose
-    from .kb import load_kb
+    from .diagnosis import diagnose
+    from .loader import load_kb
 
     kb = load_kb(args.kb)
     result = diagnose(_read_query(args, kb), kb=kb, backend=args.engine, order=args.order)
@@ -164,21 +157,11 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .ask import run_dialogue
-    from .kb import load_kb
+    from .loader import load_kb
 
     kb = load_kb(args.kb)
     run_dialogue(kb, sys.stdin, sys.stdout, lang=args.lang, backend=args.engine, order=args.order)
     return EXIT_OK
-
-
-def _engine_error(err: Exception) -> int | None:
-    """Exit code for the engine's own errors (bad input 2, broken knowledge base 1), else None."""
-    names = {cls.__name__ for cls in type(err).__mro__}
-    if names & {"QueryError", "PlanError", "BackendError", "RuleCompileError"}:
-        return EXIT_USAGE
-    if "KnowledgeBaseError" in names:
-        return EXIT_PROBLEMS
-    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,18 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except UsageError as err:
+    except MailkbError as err:
         print(f"mailkb: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        return err.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as err:  # the last line of defence: never a traceback for a user
-        code = _engine_error(err)
-        if code is not None:
-            print(f"mailkb: {err}", file=sys.stderr)
-            return code
         print(f"mailkb: internal error: {type(err).__name__}: {err} (please report this)", file=sys.stderr)
         return EXIT_INTERNAL
 

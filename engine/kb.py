@@ -1,4 +1,7 @@
-"""Load the knowledge base: every YAML file of `knowledge/`, parsed strictly, as one object."""
+"""The knowledge base as data: every YAML file of `knowledge/`, parsed strictly, assembled into one object.
+
+Loading with validation and caching is `loader.load_kb()`, which sits above this module and the linter.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cachefiles import cache_dir, read_pickle, write_pickle
-from .paths import knowledge_dir
 from .schemas import KIND_SCHEMAS
 from .yamlsource import YamlDocument, load_file
 
@@ -15,15 +16,6 @@ from .yamlsource import YamlDocument, load_file
 FOLDER_KIND = {folder: schema for folder, schema in KIND_SCHEMAS.items() if folder != "rules"}
 KIND_FOLDER = {kind: folder for folder, kind in FOLDER_KIND.items()}
 ENTITY_KINDS = tuple(FOLDER_KIND.values())
-
-
-class KnowledgeBaseError(Exception):
-    """The knowledge base cannot be used; `problems` says why (lint findings)."""
-
-    def __init__(self, message: str, problems: list | None = None, result: object = None):
-        super().__init__(message)
-        self.problems = problems or []
-        self.result = result  # the LintResult, when linting found the errors (its kb holds the valid entries)
 
 
 @dataclass
@@ -125,41 +117,4 @@ def assemble(root: Path, files: list[SourceFile], digest: str = "") -> Knowledge
             kind = FOLDER_KIND[source.folder]
             kb.entities[kind].setdefault(ident, data)
             kb.paths.setdefault(f"{kind}:{ident}", source.rel)
-    return kb
-
-
-_MEMORY: dict[tuple[str, str], KnowledgeBase] = {}
-
-
-def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> KnowledgeBase:
-    """Load and validate the knowledge base once; cached on disk by content hash.
-
-    Raises KnowledgeBaseError (with the lint problems) when the knowledge base has errors.
-    """
-    root = Path(root) if root is not None else knowledge_dir()
-    if not root.is_dir():
-        raise KnowledgeBaseError(f"knowledge base not found: {root}")
-    digest = content_digest(root)
-    key = (str(root.resolve()), digest)
-    if use_cache and key in _MEMORY:
-        return _MEMORY[key]
-    cache_file = cache_dir() / f"kb-{digest[:32]}.pickle"
-    kb = read_pickle(cache_file, KnowledgeBase) if use_cache else None
-    if kb is None:
-        from .lint import lint  # the linter imports this module
-
-        result = lint(root, digest=digest)
-        if result.errors:
-            first = result.errors[0]
-            raise KnowledgeBaseError(
-                f"knowledge base has {len(result.errors)} error(s); first: "
-                f"{first.path}:{first.line}:{first.col}: {first.code} {first.message} (run `mailkb lint`)",
-                result.errors,
-                result,
-            )
-        kb = result.kb
-        if use_cache:
-            write_pickle(cache_file, kb)
-    kb.root = root
-    _MEMORY[key] = kb
     return kb

@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from .kb import KnowledgeBase
+from .memo import memoized
 
 PLACEHOLDER = "\ue000"
 MIN_PATTERN = 2
@@ -56,15 +57,6 @@ class SymptomMatcher:
         return sorted(found)
 
 
-_MATCHERS: dict[int, tuple[KnowledgeBase, SymptomMatcher]] = {}
-
-
 def matcher_for(kb: KnowledgeBase) -> SymptomMatcher:
     """The matcher of a knowledge base, built once."""
-    entry = _MATCHERS.get(id(kb))
-    if entry is None or entry[0] is not kb:
-        entry = (kb, SymptomMatcher(kb))
-        _MATCHERS[id(kb)] = entry
-        while len(_MATCHERS) > 8:  # replaced knowledge bases: keep memory bounded
-            del _MATCHERS[next(iter(_MATCHERS))]
-    return entry[1]
+    return memoized(kb, "matcher", lambda: SymptomMatcher(kb))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .errors import PlanError
 from .facts import FactStore, alternatives
 from .kb import KnowledgeBase
 from .rulelang import conclusion
@@ -15,10 +16,6 @@ ORDERS = ("value", "stages")
 TARGETS = 3
 MAX_QUESTIONS = 5
 MIN_COST = 0.5
-
-
-class PlanError(Exception):
-    """An unknown plan order."""
 
 
 def round4(value: float) -> float:

@@ -7,16 +7,8 @@ import math
 import re
 from typing import Any
 
+from .errors import QueryError
 from .kb import KnowledgeBase
-
-
-class QueryError(Exception):
-    """Bad input: names the field and what is allowed."""
-
-    def __init__(self, message: str, field: str | None = None, allowed: str | None = None):
-        super().__init__(message)
-        self.field = field
-        self.allowed = allowed
 
 
 def parse_json(text: str) -> dict[str, Any]:

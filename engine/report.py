@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .diagnose import Diagnosis
+from .diagnosis import Diagnosis
 from .kb import KnowledgeBase
 
 LANGS = ("ja", "en")

@@ -1,4 +1,4 @@
-"""The rule language of DESIGN.md: conditions, the meaning of one test, and disjunctive normal form.
+"""The rule language (docs/engine-semantics.md §3): conditions, the meaning of one test, and disjunctive normal form.
 
 One definition shared by the linter, the durable-rules compiler, the reference
 evaluator and (mirrored in JavaScript) the site's wizard.

@@ -1,4 +1,4 @@
-"""Compile the knowledge base's rules into durable-rules rulesets (reference/durable-rules.md §7).
+"""Compile the knowledge base's rules into durable-rules rulesets (docs/engine-semantics.md §3–4 say what they must compute).
 
 Every alternative of a rule (its `any` branches multiplied out) becomes one
 durable rule, placed at the rule's position so the agenda fires in rule order.
@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import RuleCompileError
 from .facts import alternatives
 from .kb import KnowledgeBase
 
@@ -29,10 +30,6 @@ MAX_PATTERNS = 16  # fact patterns per rule (MAX_MESSAGE_FRAMES)
 MAX_SHARED = 256  # rules sharing one identical pattern (BETA_LIST_LENGTH)
 MAX_OR = 200
 SENTINEL_KIND = "__q__"
-
-
-class RuleCompileError(Exception):
-    """A rule durable-rules cannot run correctly; the message starts with file:line."""
 
 
 @dataclass

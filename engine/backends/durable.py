@@ -1,4 +1,4 @@
-"""The durable-rules backend, wrapped as reference/durable-rules.md prescribes.
+"""The durable-rules backend, wrapped so that its known traps cannot reach a query:
 
 - a Host whose background timer threads never start (`_run` is a no-op); `durable.lang` is never imported;
 - facts asserted with `durable_rules_engine.assert_facts`, actions run with `do_actions`, then the
@@ -21,10 +21,10 @@ from typing import Any
 import durable_rules_engine as dre
 from durable import engine as durable_engine
 
+from ..errors import BackendError
 from ..facts import FactStore, alternatives
 from ..kb import KnowledgeBase
 from ..rules import SENTINEL_KIND, CompiledRule, Shard, bucket, compile_rules, fact_json, shard_rules
-from . import BackendError
 
 _NAMES = itertools.count(1)
 _SENTINEL = f'{{"kind":"{SENTINEL_KIND}"}}'

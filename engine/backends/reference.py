@@ -1,4 +1,4 @@
-"""The reference evaluator: the rule language of DESIGN.md in pure Python (the test oracle and fallback).
+"""The reference evaluator: the rule language in pure Python (the test oracle and fallback).
 
 It fires, again and again, the lowest-index rule that holds and has not fired
 (docs/engine-semantics.md §4). An index from facts to the rules that test them

@@ -9,8 +9,8 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
-    "BuildError": ".build",
-    "BuildResult": ".build",
+    "BuildError": "..errors",
+    "BuildResult": ".result",
     "build_site": ".build",
     "SiteConfig": ".config",
     "load_config": ".config",

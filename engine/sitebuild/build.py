@@ -2,41 +2,26 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..errors import BuildError, KnowledgeBaseError
 from ..kb import KnowledgeBase
+from ..loader import load_kb
 from ..paths import knowledge_dir, site_dir
 from .api import write_api
 from .config import SiteConfig, load_config
 from .context import SiteData, gather
 from .i18n import LANGS
-from .pages import Page, all_pages
-from .render import Renderer, output_file, write_if_changed
+from .incremental import STATE_VERSION, BuildState, file_stats, keep_live, load_state, rebuild, save_state, site_digest
+from .pages import all_pages
+from .render import Renderer, render_pages
+from .result import BuildResult
 from .sitemap import write_sitemap
-
-
-class BuildError(Exception):
-    """The site cannot be built (bad knowledge base, missing templates, unwritable output)."""
-
-
-@dataclass
-class BuildResult:
-    """What a build did."""
-
-    out: Path
-    pages: int = 0
-    files_written: int = 0
-    seconds: float = 0.0
-    lint_errors: int = 0
-    warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def load_for_site(kb_dir: Path, strict: bool) -> tuple[KnowledgeBase, list[str], int]:
@@ -45,7 +30,6 @@ def load_for_site(kb_dir: Path, strict: bool) -> tuple[KnowledgeBase, list[str],
     A valid knowledge base comes through `load_kb()`, whose validated copy is cached by content digest
     (shared with the engine), so an unchanged knowledge base is not linted again.
     """
-    from ..kb import KnowledgeBaseError, load_kb
     from ..lint import lint
 
     try:
@@ -63,34 +47,6 @@ def load_for_site(kb_dir: Path, strict: bool) -> tuple[KnowledgeBase, list[str],
             raise BuildError(message + " (run `mailkb lint`)")
         notes.append(message + " — building with the valid entries only (use --strict to fail)")
     return result.kb, notes, len(errors)
-
-
-# ---- parallel rendering: workers inherit the renderer through fork ----
-_WORKER: dict = {}
-
-
-def _render_chunk(indices: list[int]) -> int:
-    renderer: Renderer = _WORKER["renderer"]
-    pages: list[Page] = _WORKER["pages"]
-    out: Path = _WORKER["out"]
-    written = 0
-    for index in indices:
-        page = pages[index]
-        for lang in LANGS:
-            written += write_if_changed(output_file(out, lang, page.path), renderer.render(page, lang))
-    return written
-
-
-def render_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int, min_parallel: int = 200) -> int:
-    """Render and write `pages`; uses `jobs` processes where fork is available and there are enough pages."""
-    _WORKER.update(renderer=renderer, pages=pages, out=out)
-    indices = list(range(len(pages)))
-    if jobs <= 1 or len(pages) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_chunk(indices)
-    renderer.env.get_template("base.html")  # compile shared templates once, before forking
-    chunks = [indices[i :: jobs * 4] for i in range(jobs * 4)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return sum(pool.map(_render_chunk, chunks))
 
 
 def copy_assets(source: Path, out: Path) -> None:
@@ -120,8 +76,6 @@ def build_site(
     `live` keeps the build state in this process's memory (for `mailkb serve --watch`); `background_state`
     writes the state file from a forked child so that the command returns at once.
     """
-    from .incremental import STATE_VERSION, BuildState, file_stats, keep_live, load_state, rebuild, save_state, site_digest
-
     started = time.perf_counter()
     kb_dir = Path(kb_dir) if kb_dir else knowledge_dir()
     out = Path(out)

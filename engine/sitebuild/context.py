@@ -116,7 +116,7 @@ def _relevant_rules(rules: list[dict], index: dict[tuple[str, object], list[int]
 
 def _confidence_alone(kb: KnowledgeBase, symptom: str) -> dict[str, float]:
     """Cause -> confidence when the symptom is the only thing known (the reference engine's answer)."""
-    from ..diagnose import rank_causes
+    from ..diagnosis import rank_causes
 
     try:
         return dict(rank_causes({"symptoms": [symptom]}, kb=kb))

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..cachefiles import cache_dir, read_pickle, write_pickle
+from ..cachefiles import cache_dir, code_fingerprint, read_pickle, write_pickle
+from ..errors import BuildError
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
 from .api import WIZARD_FIELDS, kb_json, rules_document, step_platforms
@@ -27,7 +28,8 @@ from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
 from .pages import Page, entry_pages, entry_path, index_pages
-from .render import Renderer, output_file, write_if_changed
+from .render import Renderer, output_file, render_pages, write_if_changed
+from .result import BuildResult
 from .sitemap import write_sitemap
 
 STATE_VERSION = 1
@@ -84,7 +86,7 @@ class BuildState:
     config: SiteConfig
     site_digest: str
     strict: bool
-    stats: dict[str, tuple[int, int]]
+    stats: dict[str, tuple]
     kb: KnowledgeBase
     data: SiteData
     fragments: dict[str, str] = field(default_factory=dict)
@@ -95,9 +97,18 @@ def state_path(out: Path) -> Path:
     return cache_dir() / f"site-{key}.pickle"
 
 
-def file_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Every knowledge file's (mtime_ns, size), by path relative to the root."""
-    stats = {}
+RACY_NS = 2_000_000_000  # a file modified this recently may change again within the same timestamp tick
+
+
+def file_stats(root: Path) -> dict[str, tuple]:
+    """Every knowledge file's (mtime_ns, size), by path relative to the root.
+
+    A file modified within the last two seconds also carries a hash of its content ("racily clean", as git
+    calls it): a second save within the file system's timestamp granularity that keeps the size would
+    otherwise look unchanged. Such an entry never equals a later, hash-less one, so the file is re-read once.
+    """
+    stats: dict[str, tuple] = {}
+    now = time.time_ns()
     for folder, _dirs, names in os.walk(root):
         rel_folder = os.path.relpath(folder, root)
         if any(part.startswith(".") for part in Path(rel_folder).parts if part != "."):
@@ -105,9 +116,13 @@ def file_stats(root: Path) -> dict[str, tuple[int, int]]:
         for name in names:
             if name.startswith("."):
                 continue
-            st = os.stat(os.path.join(folder, name))
+            path = os.path.join(folder, name)
+            st = os.stat(path)
             rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
             stats[rel] = (st.st_mtime_ns, st.st_size)
+            if now - st.st_mtime_ns < RACY_NS:
+                with open(path, "rb") as handle:
+                    stats[rel] += (hashlib.sha256(handle.read()).hexdigest(),)
     return stats
 
 
@@ -118,10 +133,7 @@ def site_digest(site: Path) -> str:
         if path.is_file():
             st = path.stat()
             digest.update(f"{path.relative_to(site)}:{st.st_size}:{st.st_mtime_ns}".encode())
-    package = Path(__file__).resolve().parents[1]  # the whole engine: pages also use its Markdown renderer and ranking
-    for path in sorted(package.rglob("*.py")):
-        st = path.stat()
-        digest.update(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    digest.update(code_fingerprint().encode())  # the whole engine: pages also use its Markdown renderer and ranking
     return digest.hexdigest()
 
 
@@ -177,7 +189,7 @@ def _check_file(root: Path, source: SourceFile) -> list:
     return [p for check in FILE_CHECKS for p in check(ctx, source) if p.severity == "error"]
 
 
-def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple[int, int]]) -> Patch:
+def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple]) -> Patch:
     """Re-read the files whose size or mtime changed and patch the knowledge base in place."""
     patch = Patch()
     old, new = state.stats, stats
@@ -237,8 +249,6 @@ def rebuild(
     jobs: int = 1,
 ):
     """Apply an incremental rebuild; returns a BuildResult, or None when a full build is needed."""
-    from .build import BuildError, BuildResult, render_pages
-
     if state.kb_dir != str(root.resolve()) or state.config != config or state.strict != strict or state.site_digest != site_digest(site):
         return None
     stats = file_stats(root)

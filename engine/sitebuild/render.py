@@ -1,7 +1,8 @@
-"""Render pages with Jinja2 (autoescape on; Markdown only through engine.markdown) and write them."""
+"""Render pages with Jinja2 (autoescape on; Markdown only through mailkb.markdown) and write them."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 from pathlib import Path
@@ -238,3 +239,31 @@ def write_if_changed(path: Path | str, content: str) -> bool:
     with handle:
         handle.write(encoded)
     return True
+
+
+# ---- parallel rendering: workers inherit the renderer through fork ----
+_WORKER: dict = {}
+
+
+def _render_chunk(indices: list[int]) -> int:
+    renderer: Renderer = _WORKER["renderer"]
+    pages: list[Page] = _WORKER["pages"]
+    out: Path = _WORKER["out"]
+    written = 0
+    for index in indices:
+        page = pages[index]
+        for lang in LANGS:
+            written += write_if_changed(output_file(out, lang, page.path), renderer.render(page, lang))
+    return written
+
+
+def render_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int, min_parallel: int = 200) -> int:
+    """Render and write `pages`; uses `jobs` processes where fork is available and there are enough pages."""
+    _WORKER.update(renderer=renderer, pages=pages, out=out)
+    indices = list(range(len(pages)))
+    if jobs <= 1 or len(pages) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_chunk(indices)
+    renderer.env.get_template("base.html")  # compile shared templates once, before forking
+    chunks = [indices[i :: jobs * 4] for i in range(jobs * 4)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return sum(pool.map(_render_chunk, chunks))

@@ -1,5 +1,5 @@
 /* mailkb rule language and diagnosis, in the browser: a port of engine/matching.py, engine/facts.py,
- * engine/backends/reference.py, engine/planning.py and engine/diagnose.py (docs/engine-semantics.md).
+ * engine/backends/reference.py, engine/planning.py and engine/diagnosis.py (docs/engine-semantics.md).
  * Its answers must equal the Python engine's; tests/site/test_wizard_equivalence.py checks that.
  * Works as a classic browser script (window.MailkbEngine) and as a Node module (require). */
 (function (root, factory) {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from engine.facts import alternatives
-from engine.kb import KnowledgeBase
-from engine.query import allowed_values
+from mailkb.facts import alternatives
+from mailkb.kb import KnowledgeBase
+from mailkb.query import allowed_values
 
 
 def _rule_constants(kb: KnowledgeBase, fact: str) -> list:

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from engine.ask import clearly_leads, run_dialogue
-from engine.cli import main
-from engine.schemas import validator
+from mailkb.ask import clearly_leads, run_dialogue
+from mailkb.cli import main
+from mailkb.schemas import validator
 
 from .conftest import FIXTURES
 
@@ -116,7 +116,7 @@ def test_ask_rejects_a_bad_choice_and_asks_again(basic_kb):
 
 
 def test_ask_stops_when_one_cause_clearly_leads(basic_kb):
-    from engine.diagnose import diagnose
+    from mailkb.diagnosis import diagnose
 
     clear = diagnose(
         {
@@ -148,9 +148,9 @@ def test_ask_command_reads_stdin(monkeypatch, capsys):
     ],
 )
 def test_diagnose_on_the_real_kb_in_both_languages(real_kb, pairs, lang, monkeypatch, capsys):
-    from engine.diagnose import diagnose
-    from engine.query import parse_pair
-    from engine.report import title
+    from mailkb.diagnosis import diagnose
+    from mailkb.query import parse_pair
+    from mailkb.report import title
 
     argv = ["diagnose", "--lang", lang]
     for pair in pairs:

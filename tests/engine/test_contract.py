@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.diagnose import diagnose
-from engine.schemas import schema_document, validator
+from mailkb.diagnosis import diagnose
+from mailkb.schemas import schema_document, validator
 
 TYPES = {"boolean": "boolean", "number": "number", "text": "string", "symptom_list": "array"}
 
@@ -44,28 +44,8 @@ def test_design_examples_validate_both_ways(real_kb, query):
     assert not list(validator("diagnosis").iter_errors(result.to_dict()))
 
 
-def test_engine_diagnose_is_the_public_function(basic_kb):
-    import engine
-    import engine.diagnose as module  # binding the submodule must not break `engine.diagnose(...)`
-
-    assert callable(engine.diagnose)
-    assert (
-        engine.diagnose({"fails_on_other_device": False}, kb=basic_kb).to_dict()
-        == module.diagnose({"fails_on_other_device": False}, kb=basic_kb).to_dict()
-    )
-
-
-def test_import_engine_is_cheap():
-    import subprocess
-    import sys
-
-    code = "import sys, engine; print(sorted(m for m in ('durable', 'jsonschema', 'yaml', 'engine.diagnose') if m in sys.modules))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
-
-
 def test_the_fixture_knowledge_base_lints_clean():
-    from engine.lint import lint
+    from mailkb.lint import lint
 
     from .conftest import FIXTURES
 
@@ -75,9 +55,8 @@ def test_the_fixture_knowledge_base_lints_clean():
 
 def test_plan_keeps_to_steps_the_person_can_follow_on_their_platform():
     """An iPhone user is not sent to Mac-only steps (Connection Doctor) while a fitting step exists."""
-    from engine import diagnose
-    from engine.kb import load_kb
-    from engine.planning import fits_platform
+    from mailkb import diagnose, load_kb
+    from mailkb.planning import fits_platform
 
     kb = load_kb()
     query = {"symptoms": ["cannot_get_mail"], "fails_on_other_device": False, "webmail_works": True}

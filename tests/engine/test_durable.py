@@ -9,12 +9,12 @@ from dataclasses import replace
 import pytest
 from hypothesis import given, settings
 
-from engine import rules as rules_module
-from engine.backends.durable import DurableBackend, _fnv1a32
-from engine.backends.reference import ReferenceBackend
-from engine.diagnose import diagnose, effective_inputs
-from engine.query import validate
-from engine.rules import RuleCompileError, compile_rules, fact_json, json_value
+from mailkb import rules as rules_module
+from mailkb.backends.durable import DurableBackend, _fnv1a32
+from mailkb.backends.reference import ReferenceBackend
+from mailkb.diagnosis import diagnose, effective_inputs
+from mailkb.query import validate
+from mailkb.rules import RuleCompileError, compile_rules, fact_json, json_value
 
 from .strategies import queries
 
@@ -62,7 +62,7 @@ def test_unparseable_number_is_refused(basic_kb):
 
 
 def test_rule_line_is_reported(basic_kb):
-    from engine.rules import rule_location
+    from mailkb.rules import rule_location
 
     location = rule_location(basic_kb, "scope_network")
     assert location.endswith(".yaml:" + location.rsplit(":", 1)[1]) and int(location.rsplit(":", 1)[1]) > 1
@@ -91,7 +91,7 @@ def test_sessions_are_emptied_between_queries(basic_kb):
 
 def test_session_ids_have_distinct_hashes():
     assert _fnv1a32("q562789") == _fnv1a32("q779192")  # the collision the report found
-    from engine.backends.durable import _Sessions
+    from mailkb.backends.durable import _Sessions
 
     sessions = _Sessions()
     results: list[str] = []
@@ -145,7 +145,7 @@ def test_threads_give_the_serial_results(basic_kb):
 
 
 def test_session_ids_are_reused_after_threads_end(basic_kb):
-    from engine.backends import get_backend
+    from mailkb.backends import get_backend
 
     backend = get_backend(basic_kb, "durable")
     before = len(backend._sessions._hashes)
@@ -161,14 +161,16 @@ def test_session_ids_are_reused_after_threads_end(basic_kb):
 
 
 def test_replaced_knowledge_bases_are_freed(basic_kb):
-    from engine.backends import MAX_CACHED, BackendError, get_backend
+    from mailkb.backends import get_backend
+    from mailkb.errors import BackendError
+    from mailkb.memo import MAX_KBS
 
     query = {"fails_on_other_device": True, "fails_on_other_network": False, "fails_on_wifi": True}
     expected = diagnose(query, kb=basic_kb).to_dict()
     first = replace(basic_kb)
     old = get_backend(first, "durable")
     diagnose(query, kb=first)
-    for _ in range(MAX_CACHED + 3):  # a server reloading an edited knowledge base
+    for _ in range(MAX_KBS + 3):  # a server reloading an edited knowledge base
         assert diagnose(query, kb=replace(basic_kb)).to_dict() == expected
     assert old.closed
     with pytest.raises(BackendError, match="unloaded"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.matching import matcher_for, normalize
+from mailkb.matching import matcher_for, normalize
 
 
 @pytest.mark.parametrize(

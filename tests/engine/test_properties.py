@@ -6,12 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.backends import get_backend
-from engine.diagnose import diagnose, effective_inputs
-from engine.facts import FactStore, alternatives
-from engine.planning import STAGES
-from engine.query import validate
-from engine.schemas import validator
+from mailkb.backends import get_backend
+from mailkb.diagnosis import diagnose, effective_inputs
+from mailkb.facts import FactStore, alternatives
+from mailkb.planning import STAGES
+from mailkb.query import validate
+from mailkb.schemas import validator
 
 from .strategies import queries, value_strategy
 

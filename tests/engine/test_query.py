@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.diagnose import diagnose
-from engine.query import QueryError, parse_json, parse_pair, validate
+from mailkb.diagnosis import diagnose
+from mailkb.query import QueryError, parse_json, parse_pair, validate
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,8 @@ def test_pairs_are_typed(basic_kb):
 
 
 def test_unknown_order_and_engine(basic_kb):
-    from engine.backends import BackendError
-    from engine.planning import PlanError
+    from mailkb.backends import BackendError
+    from mailkb.planning import PlanError
 
     with pytest.raises(PlanError, match="stages"):
         diagnose({}, kb=basic_kb, order="alphabetical")

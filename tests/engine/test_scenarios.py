@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.diagnose import diagnose
-from engine.schemas import validator
+from mailkb.diagnosis import diagnose
+from mailkb.schemas import validator
 
 from .conftest import SCENARIOS
 

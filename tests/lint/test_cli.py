@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "engine", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "mailkb", *args], capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=120)
 
 
 def test_clean_knowledge_base_exits_0():

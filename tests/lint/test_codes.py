@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.lint import CODES, lint
+from mailkb.lint import CODES, lint
 
 from .kbcopy import BASE, FIXTURES, make_kb
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.kb import load_kb
+from mailkb import load_kb
 
 BOOLEAN = [
     "fails_on_other_device",

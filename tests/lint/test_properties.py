@@ -11,9 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.lint import CODES, lint
-from engine.paths import knowledge_dir
-from engine.yamlsource import parse_text
+from mailkb.lint import CODES, lint
+from mailkb.paths import knowledge_dir
+from mailkb.yamlsource import parse_text
 
 from .kbcopy import BASE
 
@@ -158,8 +158,8 @@ _NoDatesLoader.yaml_implicit_resolvers = {
 
 @functools.cache
 def _entity_files() -> list[tuple[str, dict]]:
-    from engine.kb import read_sources
-    from engine.schemas import KIND_SCHEMAS
+    from mailkb.kb import read_sources
+    from mailkb.schemas import KIND_SCHEMAS
 
     return [(KIND_SCHEMAS[f.folder], f.doc.data) for f in read_sources(knowledge_dir()) if f.folder and isinstance(f.doc.data, dict)]
 
@@ -185,7 +185,7 @@ def test_fast_schema_check_agrees_with_jsonschema(index, where, action, value):
     """The compiled check decides validity for clean files; it must never disagree with jsonschema."""
     import copy
 
-    from engine.schemas import schema_valid, validator
+    from mailkb.schemas import schema_valid, validator
 
     files = _entity_files()
     kind, data = files[index % len(files)]

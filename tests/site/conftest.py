@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.sitebuild import build_site, load_config
+from mailkb.sitebuild import build_site, load_config
 
 from .kbfactory import write_kb
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from engine.schemas import KIND_SCHEMAS
+from mailkb.schemas import KIND_SCHEMAS
 
 SOURCE = [{"url": "https://support.apple.com/ja-jp/102562", "title": "iCloud メールが機能しない場合", "kind": "official"}]
 

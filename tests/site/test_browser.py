@@ -14,8 +14,8 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 
-from engine.sitebuild import build_site, load_config
-from engine.sitebuild.serve import make_server
+from mailkb.sitebuild import build_site, load_config
+from mailkb.sitebuild.serve import make_server
 
 from .browser import CHROMIUM_ARGS, axe_script, chromium_path
 from .htmlscan import scan
@@ -189,7 +189,7 @@ def test_search_finds_the_expected_page(browser, server, lang, query, expected):
 
 def _cli_top_cause(query: dict) -> str | None:
     proc = subprocess.run(
-        [sys.executable, "-m", "engine", "diagnose", "--json"],
+        [sys.executable, "-m", "mailkb", "diagnose", "--json"],
         input=json.dumps(query, ensure_ascii=False),
         capture_output=True,
         text=True,

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from engine.cli import main
+from mailkb.cli import main
 
 from .htmlscan import scan
 from .linkcheck import broken_links
@@ -146,7 +146,7 @@ def test_build_errors_exit_2(tmp_path, capsys):
 
 def test_site_under_a_base_path(tmp_path):
     """GitHub Pages serves a project site under /<repo>/: every internal link carries the base path."""
-    from engine.sitebuild import build_site, load_config
+    from mailkb.sitebuild import build_site, load_config
 
     from .kbfactory import write_kb
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.sitebuild import build_site, load_config
+from mailkb.sitebuild import build_site, load_config
 
 from .conftest import TEST_CONFIG
 from .kbfactory import write_kb
@@ -69,37 +69,85 @@ def test_live_state_in_memory_equals_full_build(tmp_path, monkeypatch):
     assert _html(out) == _html(full)
 
 
-def test_serve_watch_rebuilds_on_edit(tmp_path):
+def test_two_saves_within_one_timestamp_tick_are_told_apart(tmp_path):
+    """A save that keeps the size and lands in the same mtime tick as the snapshot still counts as a change."""
     import os
-    import queue
-    import re
-    import subprocess
-    import sys
-    import threading
-    import urllib.request
 
-    kb = write_kb(tmp_path / "kb")
-    env = {**os.environ, "MAILKB_CACHE_DIR": str(tmp_path / "cache")}
-    cmd = [sys.executable, "-m", "engine", "serve", "--watch", "--kb", str(kb), "--out", str(tmp_path / "out"), "--port", "0"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+    from mailkb.sitebuild.incremental import file_stats
 
-    def wait_for(pattern: str) -> re.Match:
+    entry = tmp_path / "remedies" / "a.yaml"
+    entry.parent.mkdir()
+    entry.write_text("title: 一\n", encoding="utf-8")
+    tick = entry.stat().st_mtime_ns
+    before = file_stats(tmp_path)
+    entry.write_text("title: 二\n", encoding="utf-8")  # same size
+    os.utime(entry, ns=(tick, tick))  # and the same timestamp, as a coarse clock gives
+    assert file_stats(tmp_path) != before
+
+
+class _Watcher:
+    """`mailkb serve --watch` in a subprocess, with its output read line by line."""
+
+    def __init__(self, kb: Path, tmp_path: Path):
+        import os
+        import queue
+        import subprocess
+        import sys
+        import threading
+
+        env = {**os.environ, "MAILKB_CACHE_DIR": str(tmp_path / "cache")}
+        cmd = [sys.executable, "-m", "mailkb", "serve", "--watch", "--kb", str(kb), "--out", str(tmp_path / "out"), "--port", "0"]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.proc.stdout], daemon=True).start()
+
+    def wait_for(self, pattern: str) -> str:
+        import re
+
         while True:  # the timeout only turns a hang into a failure
-            line = lines.get(timeout=60)
+            line = self.lines.get(timeout=60)
             found = re.search(pattern, line)
             if found:
-                return found
+                return found.group(0)
 
+    def page(self, url: str) -> str:
+        import urllib.request
+
+        with urllib.request.urlopen(url) as response:
+            return response.read().decode("utf-8")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+
+def test_serve_watch_rebuilds_on_edit(tmp_path):
+    kb = write_kb(tmp_path / "kb")
+    watcher = _Watcher(kb, tmp_path)
     try:
-        url = wait_for(r"http://127\.0\.0\.1:\d+/").group(0)
+        url = watcher.wait_for(r"http://127\.0\.0\.1:\d+/")
         _edit(kb / "remedies" / "free_storage.yaml", "空きを作る題名", "空きを作る(監視)")
-        wait_for(r"incremental")
-        with urllib.request.urlopen(url + "remedies/free_storage/") as response:
-            assert "空きを作る(監視)" in response.read().decode("utf-8")
+        watcher.wait_for(r"incremental")
+        assert "空きを作る(監視)" in watcher.page(url + "remedies/free_storage/")
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+        watcher.close()
+
+
+def test_serve_watch_keeps_an_edit_saved_while_it_starts(tmp_path):
+    """Saving right after starting `serve --watch` (during the first build) must not be lost."""
+    import time
+
+    kb = write_kb(tmp_path / "kb")
+    watcher = _Watcher(kb, tmp_path)
+    try:
+        time.sleep(0.3)  # the process is starting or building; the edit lands before the address is printed
+        _edit(kb / "remedies" / "free_storage.yaml", "空きを作る題名", "空きを作る(起動直後)")
+        url = watcher.wait_for(r"http://127\.0\.0\.1:\d+/")
+        deadline = time.monotonic() + 60
+        while "空きを作る(起動直後)" not in watcher.page(url + "remedies/free_storage/"):
+            assert time.monotonic() < deadline, "the edit saved during start-up never reached the site"
+            time.sleep(0.1)
+    finally:
+        watcher.close()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.sitebuild import build_site, load_config
+from mailkb.cli import main
+from mailkb.sitebuild import build_site, load_config
 
 from .conftest import TEST_CONFIG
 from .htmlscan import scan

@@ -1,7 +1,7 @@
 """One rule language, two evaluators: the wizard's JavaScript answers exactly like the Python engine.
 
 Random knowledge bases (random rules over a small vocabulary) and random observation sets are diagnosed by
-`engine.diagnose` (reference backend) and by site/static/rulelang.js in Node; the outputs must be equal:
+`mailkb.diagnose` (reference backend) and by site/static/rulelang.js in Node; the outputs must be equal:
 symptoms, derived facts, causes with confidences and evidence, ruled-out causes, plan, next questions, trace.
 The bundled knowledge base gets the same treatment with observation sets drawn from its own vocabulary.
 """
@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.diagnose import diagnose
-from engine.kb import KnowledgeBase, load_kb
-from engine.sitebuild.api import rules_document
+from mailkb import KnowledgeBase, load_kb
+from mailkb.diagnosis import diagnose
+from mailkb.sitebuild.api import rules_document
 
 from .nodejs import NodeEngine
 

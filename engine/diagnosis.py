@@ -1,18 +1,18 @@
-"""`engine.diagnose()`: observations in, ranked causes with evidence, a plan and next questions out."""
+"""A diagnosis: `diagnose()` takes observations and returns a `Diagnosis` (ranked causes with evidence, a plan, next questions)."""
 
 from __future__ import annotations
 
-import sys
-import threading
-import types
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from .backends import get_backend
+from .errors import PlanError
 from .facts import FactStore
-from .kb import KnowledgeBase, load_kb
+from .kb import KnowledgeBase
+from .loader import load_kb
 from .matching import matcher_for
-from .planning import ORDERS, PlanError, QuestionIndex, next_questions, plan, round4
+from .memo import memoized
+from .planning import ORDERS, QuestionIndex, next_questions, plan, round4
 from .query import parse_json, validate
 from .rulelang import conclusion
 
@@ -49,21 +49,8 @@ class _Prepared:
         self.matcher = matcher_for(kb)
 
 
-_PREPARED: dict[int, _Prepared] = {}
-_LOCK = threading.Lock()
-
-
 def _prepared(kb: KnowledgeBase) -> _Prepared:
-    entry = _PREPARED.get(id(kb))
-    if entry is None or entry.kb is not kb:
-        with _LOCK:
-            entry = _PREPARED.get(id(kb))
-            if entry is None or entry.kb is not kb:
-                entry = _Prepared(kb)
-                _PREPARED[id(kb)] = entry
-                while len(_PREPARED) > 8:  # replaced knowledge bases: keep memory bounded
-                    del _PREPARED[next(iter(_PREPARED))]
-    return entry
+    return memoized(kb, "diagnosis", lambda: _Prepared(kb))
 
 
 def effective_inputs(kb: KnowledgeBase, query: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -160,14 +147,3 @@ def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: lis
         engine=backend,
         kb=kb.digest,
     )
-
-
-class _CallableModule(types.ModuleType):
-    """`engine.diagnose` is both this module and the function: importing the submodule rebinds the
-    package attribute to the module, so the module itself forwards calls to `diagnose()`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Diagnosis:
-        return diagnose(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
