@@ -37,18 +37,18 @@ class LintContext:
     def display(self, rel: str) -> str:
         return f"{self.display_root}{rel}"
 
-    def problem(self, rel: str, path: tuple, code: str, message: str, *, key: bool = False) -> Problem:
-        """A problem at the value (or key) `path` inside file `rel`."""
+    def problem(self, rel: str, path: tuple, code: str, message: str, *, key: bool = False, ref: str | None = None) -> Problem:
+        """A problem at the value (or key) `path` inside file `rel`; `ref`: the id it names as missing (MK303)."""
         source = self.by_rel.get(rel)
         line, col = source.doc.position(path, key=key) if source else (1, 1)
-        return Problem(self.display(rel), line, col, code, message)
+        return Problem(self.display(rel), line, col, code, message, ref=ref)
 
-    def entity_problem(self, kind: str, ident: str, path: tuple, code: str, message: str, *, key: bool = False) -> Problem:
-        return self.problem(self.kb.paths[f"{kind}:{ident}"], path, code, message, key=key)
+    def entity_problem(self, kind: str, ident: str, path: tuple, code: str, message: str, **where: Any) -> Problem:
+        return self.problem(self.kb.paths[f"{kind}:{ident}"], path, code, message, **where)
 
-    def rule_problem(self, rule_id: str, path: tuple, code: str, message: str, *, key: bool = False) -> Problem:
+    def rule_problem(self, rule_id: str, path: tuple, code: str, message: str, **where: Any) -> Problem:
         rel, index = self.rule_at[rule_id]
-        return self.problem(rel, ("rules", index) + tuple(path), code, message, key=key)
+        return self.problem(rel, ("rules", index) + tuple(path), code, message, **where)
 
     def iter_entities(self) -> Iterator[tuple[str, str, dict]]:
         for kind, items in self.kb.entities.items():

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..kb import SourceFile
 from ..schemas import KIND_SCHEMAS, schema_valid, validator
+from .check import check
 from .context import LintContext
 from .problem import Problem
 
@@ -17,18 +18,21 @@ if TYPE_CHECKING:  # jsonschema is imported only when a file fails the compiled 
 _TEXT_KEYS = {"ja", "en"}
 
 
+@check("yaml", "MK101 MK102 MK103 MK104 MK105 MK106 MK107 MK110", scope="file")
 def check_text(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
     """MK101–MK107, MK110: what the strict YAML loader found."""
     for found in source.doc.problems:
         yield Problem(ctx.display(source.rel), found.line, found.col, found.code, found.message)
 
 
+@check("stray", "MK109", scope="file")
 def check_stray(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
     """MK109: files that belong to no kind folder."""
     if source.folder is None:
         yield Problem(ctx.display(source.rel), 1, 1, "MK109", "not a knowledge file (expected <kind>/<id>.yaml)")
 
 
+@check("modeline", "MK108", scope="file")
 def check_modeline(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
     """MK108: the editor modeline that points at the kind's schema."""
     if source.folder is None or not source.doc.text:
@@ -39,6 +43,7 @@ def check_modeline(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
         yield Problem(ctx.display(source.rel), 1, 1, "MK108", f"first line should be '{expected}'")
 
 
+@check("schema", "MK201 MK202 MK203 MK204 MK307 MK308", scope="file")
 def check_schema(ctx: LintContext, source: SourceFile) -> Iterator[Problem]:
     """MK201–MK204, MK307, MK308: the file against its kind's JSON Schema."""
     if source.folder is None or source.doc.data is None:

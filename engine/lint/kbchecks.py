@@ -10,6 +10,7 @@ from typing import Any
 from ..markdown import block_parser, link_is_safe, lint_parser, may_hold_markup
 from ..rulelang import NUMERIC_OPERATORS, conclusion, dnf, iter_conditions, operator_of
 from ..schemas import markdown_fields
+from .check import check
 from .context import LintContext, is_text, walk
 from .problem import Problem
 
@@ -17,6 +18,7 @@ ENGINE_MAX_CONDITIONS = 16
 ENGINE_MAX_ALTERNATIVES = 200
 
 
+@check("ids", "MK301 MK302")
 def check_ids(ctx: LintContext) -> Iterator[Problem]:
     """MK301, MK302: ids unique per kind, rule ids unique everywhere, files named after ids."""
     seen: dict[tuple[str, str], str] = {}
@@ -50,19 +52,20 @@ def check_ids(ctx: LintContext) -> Iterator[Problem]:
 _REF_KEYS = {"refs", "related"}
 
 
+@check("references", "MK303")
 def check_references(ctx: LintContext) -> Iterator[Problem]:
     """MK303: cause → remedies and every `kind:id` reference resolve."""
     kb = ctx.kb
     for ident, cause in kb.causes.items():
         for index, remedy in enumerate(cause.get("remedies") or ()):
             if isinstance(remedy, str) and remedy not in kb.remedies:
-                yield ctx.entity_problem("cause", ident, ("remedies", index), "MK303", f"remedy '{remedy}' does not exist")
+                yield ctx.entity_problem("cause", ident, ("remedies", index), "MK303", f"remedy '{remedy}' does not exist", ref=remedy)
     for kind, ident, data in ctx.iter_entities():
         for path, value in walk(data):
             if path and path[-1] in _REF_KEYS and isinstance(value, list):
                 for index, ref in enumerate(value):
                     if isinstance(ref, str) and ":" in ref and kb.get(ref) is None:
-                        yield ctx.entity_problem(kind, ident, path + (index,), "MK303", f"'{ref}' does not exist")
+                        yield ctx.entity_problem(kind, ident, path + (index,), "MK303", f"'{ref}' does not exist", ref=ref)
 
 
 def _allowed_values(observation: dict) -> list | None:
@@ -107,6 +110,7 @@ def _rules(ctx: LintContext) -> Iterator[tuple[str, dict]]:
             yield rule["id"], rule
 
 
+@check("rules", "MK303 MK304 MK310 MK311")
 def check_rules(ctx: LintContext) -> Iterator[Problem]:
     """MK303, MK304, MK310, MK311: every rule speaks the vocabulary, with values it allows."""
     kb = ctx.kb
@@ -116,7 +120,7 @@ def check_rules(ctx: LintContext) -> Iterator[Problem]:
             fact = condition.get("fact")
             observation = kb.observations.get(fact)
             if observation is None:
-                yield ctx.rule_problem(rid, path + ("fact",), "MK303", f"observation '{fact}' does not exist")
+                yield ctx.rule_problem(rid, path + ("fact",), "MK303", f"observation '{fact}' does not exist", ref=fact)
                 continue
             op = operator_of(condition)
             kind = observation.get("type")
@@ -140,7 +144,7 @@ def check_rules(ctx: LintContext) -> Iterator[Problem]:
                 reason = _value_problem(observation, target, kb.symptoms)
                 if reason:
                     code = "MK303" if kind == "symptom_list" else "MK304"
-                    yield ctx.rule_problem(rid, where, code, f"'{fact}' {reason}")
+                    yield ctx.rule_problem(rid, where, code, f"'{fact}' {reason}", ref=target if code == "MK303" else None)
         yield from _check_conclusion(ctx, rid, rule)
 
 
@@ -152,7 +156,7 @@ def _check_conclusion(ctx: LintContext, rid: str, rule: dict) -> Iterator[Proble
         observation = kb.observations.get(fact)
         if observation is None:
             yield ctx.rule_problem(
-                rid, ("then", "derive", fact), "MK303", f"derived fact '{fact}' is not declared in observations/", key=True
+                rid, ("then", "derive", fact), "MK303", f"derived fact '{fact}' is not declared in observations/", key=True, ref=fact
             )
         elif not observation.get("derived"):
             yield ctx.rule_problem(
@@ -166,7 +170,7 @@ def _check_conclusion(ctx: LintContext, rid: str, rule: dict) -> Iterator[Proble
         cause = detail[0] if what == "suspect" else detail
         if cause not in kb.causes:
             where = ("then", "suspect", "cause") if what == "suspect" else ("then", "rule_out")
-            yield ctx.rule_problem(rid, where, "MK303", f"cause '{cause}' does not exist")
+            yield ctx.rule_problem(rid, where, "MK303", f"cause '{cause}' does not exist", ref=cause)
 
 
 def _engine_number_ok(value: Any) -> bool:
@@ -175,6 +179,7 @@ def _engine_number_ok(value: Any) -> bool:
     return value == 0 or 1e-4 <= abs(value) < 1e15
 
 
+@check("engine-limits", "MK312")
 def check_engine_limits(ctx: LintContext) -> Iterator[Problem]:
     """MK312: what durable-rules cannot run correctly (too many patterns, numbers it cannot parse)."""
     for rid, rule in _rules(ctx):
@@ -193,6 +198,7 @@ def check_engine_limits(ctx: LintContext) -> Iterator[Problem]:
                     yield ctx.rule_problem(rid, path + (op,), "MK312", f"the engine cannot compare {value!r} exactly")
 
 
+@check("reachability", "MK305 MK306 MK314", needs_complete=True)
 def check_reachability(ctx: LintContext) -> Iterator[Problem]:
     """MK305, MK306, MK314: every cause suspected, every remedy used, every observation asked for a reason."""
     kb = ctx.kb
@@ -223,6 +229,7 @@ def _texts(ctx: LintContext) -> Iterator[tuple[str, tuple, dict]]:
                 yield source.rel, path, value
 
 
+@check("texts", "MK307 MK309 MK313")
 def check_texts(ctx: LintContext) -> Iterator[Problem]:
     """MK307, MK309, MK313: both languages written, safe Markdown, the same structure."""
     parser, blocks = lint_parser(), block_parser()
@@ -278,6 +285,7 @@ def _shape(tokens: list) -> tuple[int, int, int]:
     return counts["list_item_open"], counts["heading_open"], links
 
 
+@check("sources", "MK315")
 def check_sources(ctx: LintContext) -> Iterator[Problem]:
     """MK315: one URL, one title and kind, wherever it is cited."""
     first: dict[str, tuple[str, str, str]] = {}  # url -> (title, kind, where)

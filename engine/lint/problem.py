@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import CODES
 
@@ -16,6 +16,7 @@ class Problem:
     col: int
     code: str
     message: str
+    ref: str | None = field(default=None, compare=False)  # the id a reference names (MK303), so the runner need not parse messages
 
     @property
     def severity(self) -> str:
@@ -29,7 +30,7 @@ class Problem:
     def name(self) -> str:
         return CODES[self.code].name
 
-    def as_dict(self) -> dict:
+    def to_dict(self) -> dict:
         return {
             "path": self.path,
             "line": self.line,

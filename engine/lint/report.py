@@ -37,7 +37,7 @@ def as_json(result: LintResult) -> str:
             "files": result.files,
             "errors": len(result.errors),
             "warnings": len(result.warnings),
-            "problems": [p.as_dict() for p in result.problems],
+            "problems": [p.to_dict() for p in result.problems],
         },
         ensure_ascii=False,
         indent=2,

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile, assemble, content_digest, read_sources
 from .context import LintContext
 from .filechecks import FILE_CHECKS
-from .kbchecks import KB_CHECKS, check_reachability, check_references, check_rules
+from .kbchecks import KB_CHECKS
 from .problem import Problem
 
 
@@ -61,12 +61,10 @@ def lint(root: Path | str, *, digest: str | None = None) -> LintResult:
     ctx.use(assemble(root, valid, digest or content_digest(root)), valid)
     complete = len(valid) == sum(1 for f in files if f.folder is not None)
     for check in KB_CHECKS:
-        if check is check_reachability and not complete:
-            continue  # a file that failed to load would make every cause it serves look unreachable
-        for problem in check(ctx):
-            if check in (check_references, check_rules) and problem.code == "MK303" and _names_broken(problem, broken):
-                continue
-            problems.append(problem)
+        if check.needs_complete and not complete:
+            continue
+        # a reference to a file that failed to load is not a new problem: that file's own error says it all
+        problems.extend(p for p in check(ctx) if p.ref is None or p.ref not in broken)
     problems.sort()
     return LintResult(kb=ctx.kb, files=len(files), problems=problems, seconds=time.perf_counter() - started)
 
@@ -79,8 +77,3 @@ def _names(source: SourceFile) -> set[str]:
         names.add(data["id"])
     kind = FOLDER_KIND.get(source.folder or "")
     return names | ({f"{kind}:{name}" for name in names} if kind else set())
-
-
-def _names_broken(problem: Problem, broken: set[str]) -> bool:
-    # references to a file that failed to load are not new problems; that file's own error says it all
-    return any(f"'{name}'" in problem.message for name in broken)

@@ -50,3 +50,23 @@ def test_contributing_explains_every_code():
     text = (Path(__file__).resolve().parents[2] / "CONTRIBUTING.md").read_text(encoding="utf-8")
     for code, meta in CODES.items():
         assert f"| {code} | {meta.name} | {meta.severity} |" in text, f"CONTRIBUTING.md lacks {code}"
+
+
+def test_the_registry_declares_every_code_and_each_check_reports_only_its_own(tmp_path: Path):
+    from mailkb.kb import read_sources
+    from mailkb.lint.context import LintContext
+    from mailkb.lint.filechecks import FILE_CHECKS
+    from mailkb.lint.kbchecks import KB_CHECKS
+
+    checks = (*FILE_CHECKS, *KB_CHECKS)
+    assert len({c.name for c in checks}) == len(checks), "check names are unique"
+    assert set().union(*(c.codes for c in checks)) == set(CODES)
+    for case in CASES:
+        kb = make_kb(tmp_path / case.name, case / "bad")
+        files = read_sources(kb)
+        ctx = LintContext(root=kb, display_root="", files=files, kb=lint(kb).kb)
+        for check in FILE_CHECKS:
+            for source in files:
+                assert {p.code for p in check(ctx, source)} <= check.codes, f"{check.name} on {case.name}"
+        for check in KB_CHECKS:
+            assert {p.code for p in check(ctx)} <= check.codes, f"{check.name} on {case.name}"
