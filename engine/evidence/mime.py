@@ -92,7 +92,7 @@ def header_text(message: Message, name: str) -> str:
 
 
 def _field_names(message: Message) -> set[str]:
-    return {name.lower() for name in message.keys()}
+    return {name.lower() for name in message}
 
 
 def read_document(data: bytes) -> Document:

@@ -316,7 +316,9 @@ def resolve(findings: list[Finding]) -> dict[str, Any]:
         if finding.observation == RECIPIENT:
             continue
         current = observations.get(finding.observation)
-        if finding.observation not in observations or (finding.observation == "enhanced_status_code" and is_generic_status(current) and not is_generic_status(finding.value)):
+        if finding.observation not in observations or (
+            finding.observation == "enhanced_status_code" and is_generic_status(current) and not is_generic_status(finding.value)
+        ):
             observations[finding.observation] = finding.value
     return observations
 

@@ -103,9 +103,9 @@ def _kind(doc: Document, findings: list[Finding]) -> str:
     if doc.is_report or "delivery_status" in sources:
         return "dsn"
     bounce_facts = {"smtp_reply_code", "enhanced_status_code", "bounce_reason"}
-    if doc.looks_bounced or any(f.observation in bounce_facts for f in findings) or any(f.value == "send" for f in findings):
-        if not (doc.headers is not None and "authentication_results" in sources):
-            return "bounce"
+    bounced = doc.looks_bounced or any(f.observation in bounce_facts or f.value == "send" for f in findings)
+    if bounced and not (doc.headers is not None and "authentication_results" in sources):
+        return "bounce"
     if doc.headers is not None or "authentication_results" in sources:
         return "headers"
     return "text"
