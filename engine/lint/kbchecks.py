@@ -319,7 +319,9 @@ def check_patterns(ctx: LintContext) -> Iterator[Problem]:
                 continue
             example = entry.get("example")
             if isinstance(example, str) and not any(re.search(source, line.text) for line in logical_lines(example)):
-                yield ctx.entity_problem("pattern", set_id, (*path, "example"), "MK330", f"pattern '{entry.get('id')}' does not match its example")
+                yield ctx.entity_problem(
+                    "pattern", set_id, (*path, "example"), "MK330", f"pattern '{entry.get('id')}' does not match its example"
+                )
             yield from _yield_problems(ctx, book, set_id, (*path, "yields"), entry.get("yields"), set(groups), RECIPIENT, convert)
         for index, entry in enumerate(data.get("domains") or ()):
             if isinstance(entry, dict):
