@@ -53,7 +53,7 @@ def _refuse_binary(data: bytes, name: str) -> None:
         raise EvidenceError(f"{name}: nothing to read (the input is empty)")
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    if b"\x00" in sample or controls > len(sample) // 10:
+    if controls > len(sample) // 20:  # a stray NUL in a mail is text; an image or a PDF is not
         raise EvidenceError(f"{name}: not text (binary data); give the bounce, the headers or the alert as text or .eml")
 
 
@@ -61,6 +61,8 @@ def read_evidence(data: bytes | str, *, name: str | None = None, kb: KnowledgeBa
     """Read evidence locally (nothing is sent anywhere). Raises EvidenceError (exit 2) for input that is not text."""
     label = name or "input"
     raw = _as_bytes(data)
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with a byte order mark (Windows Notepad's "Unicode")
+        raw = raw.decode("utf-16", errors="replace").encode("utf-8")
     warnings: list[str] = []
     if len(raw) > MAX_BYTES:
         raw = raw[:MAX_BYTES]

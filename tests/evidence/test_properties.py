@@ -102,3 +102,10 @@ def test_empty_input_is_refused(tmp_path, capsys):
 def test_missing_file_is_a_usage_error(tmp_path, capsys):
     assert main(["evidence", str(tmp_path / "nope.eml")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_utf16_with_a_byte_order_mark_and_a_stray_nul_are_still_text(kb):
+    utf16 = "550 5.1.1 <a@docomo.ne.jp>: User unknown\r\n".encode("utf-16")
+    assert read_evidence(utf16, kb=kb).observations["smtp_reply_code"] == 550
+    with_nul = b"Status: 5.2.2\n\x00\nAction: failed\n"
+    assert read_evidence(with_nul, kb=kb).observations["enhanced_status_code"] == "5.2.2"
