@@ -76,8 +76,8 @@ def read_evidence(data: bytes | str, *, name: str | None = None, kb: KnowledgeBa
     doc = read_document(raw)
     warnings += doc.warnings
     findings = _scan_document(book, doc)
-    if doc.headers is not None:
-        findings += header_findings(doc.headers, doc.segments[0].first_line if doc.segments else 1)
+    if doc.headers is not None and doc.segments:
+        findings += header_findings(doc.headers, _from_line(doc.segments[0]))
     findings += recipient_findings(book, findings)
     observations = resolve(findings)
     kind = _kind(doc, findings)
@@ -98,6 +98,14 @@ def _scan_document(book: PatternBook, doc: Document) -> list[Finding]:
             found = [Finding(f.observation, f.value, segment.first_line, f.text, f.source, f.priority) for f in found]
         findings += found
     return findings
+
+
+def _from_line(segment) -> int:
+    """The input line of the From field in a header block (its first line if there is none)."""
+    for index, line in enumerate(segment.text.splitlines()):
+        if line[:5].lower() == "from:":
+            return segment.first_line + index
+    return segment.first_line
 
 
 def _kind(doc: Document, findings: list[Finding]) -> str:

@@ -70,13 +70,15 @@ def render(result: EvidenceResult, kb: KnowledgeBase, lang: str = "ja") -> str:
     out = [f"{UI['kind'][lang]}: {KIND_LABELS[result.kind][lang]}", ""]
     if result.findings:
         out.append(f"{UI['found'][lang]}:")
-        for finding in result.findings:
+        for index, finding in enumerate(result.findings):
             title = (kb.observations.get(finding.observation) or {}).get("title", {}).get(lang, finding.observation)
             out.append(f"- {title} = {_value_label(kb, finding.observation, finding.value, lang)}  ({UI['line'][lang]} {finding.line})")
             meaning = _meaning(kb, finding.source, lang)
             if meaning:
                 out.append(f"  {meaning}")
-            out.append(f"  > {finding.text}")
+            following = result.findings[index + 1] if index + 1 < len(result.findings) else None
+            if following is None or (following.line, following.text) != (finding.line, finding.text):
+                out.append(f"  > {finding.text}")  # the line, once after the findings it carries
     else:
         out.append(UI["none"][lang])
     if result.symptoms:

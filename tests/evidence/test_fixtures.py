@@ -90,3 +90,11 @@ def test_observations_are_a_query_the_engine_accepts(kb):
     for name in NAMES:
         result = read_evidence((FIXTURES / name).read_bytes(), kb=kb)
         diagnose(result.observations, kb=kb, backend="reference")  # raises QueryError if not
+
+
+def test_header_findings_point_at_their_lines(kb):
+    # line 4 holds Authentication-Results (folded over lines 4-7), line 12 the From field
+    result = read_evidence((FIXTURES / "headers_icloud_from_via_gmail.txt").read_bytes(), kb=kb)
+    lines = {f.observation: f.line for f in result.findings}
+    assert lines["dmarc_result"] == 4 and lines["spf_result"] == 4
+    assert lines["sent_via_non_apple_smtp"] == 12
