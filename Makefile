@@ -27,7 +27,7 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	touch $@
 
 $(SITE_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e '.[search]'
+	$(BIN)/pip install --quiet -e '.[search,api]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)

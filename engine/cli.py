@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from .api.commands import add_api_commands
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
 from .paths import knowledge_dir
 from .sitebuild.commands import add_site_commands
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(func=cmd_summary)
     _add_engine_commands(sub)
     add_site_commands(sub)
+    add_api_commands(sub)
     return parser
 
 
