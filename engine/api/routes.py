@@ -74,7 +74,7 @@ async def get_kb(request: Request) -> Response:
 
 
 def entity_route(kind: str):
-    """GET /v1/{kind}/{id}: one entry, as its YAML file holds it."""
+    """GET /v1/{kind}/{id}: one entry as the knowledge base holds it (its YAML file, with the schema's defaults)."""
 
     async def get_entity(request: Request, id: str) -> Response:
         state = request.app.state
