@@ -10,6 +10,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_KEY = "mailkb.request_id"  # in the ASGI scope
+STARTED_KEY = "mailkb.started"  # time.perf_counter() when the request reached the app
 ACCESS = logging.getLogger("mailkb.api.access")
 _GIVEN_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")  # an X-Request-ID a proxy set is kept when it is this tame
 
@@ -32,7 +33,7 @@ class AccessLog:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        started = scope[STARTED_KEY] = time.perf_counter()
         given = _header(scope, b"x-request-id")
         request_id = given if given and _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
         scope[REQUEST_ID_KEY] = request_id

@@ -66,7 +66,12 @@ def add_api_commands(sub: argparse._SubParsersAction) -> None:
         metavar="N",
         help="diagnoses kept per worker (0 turns the cache off)",
     )
-    api.add_argument("--threads", type=_number(int), default=defaults.threads, help="engine threads per worker (default 1)")
+    api.add_argument(
+        "--threads",
+        type=_number(int, strict=False),
+        default=defaults.threads,
+        help="engine threads per worker (default 0: on the event loop, measured fastest)",
+    )
     api.add_argument(
         "--request-timeout",
         type=_number(float),

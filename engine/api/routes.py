@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, fields, is_dataclass
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -10,12 +11,13 @@ from starlette.responses import Response
 
 from .. import __version__
 from ..backends import BACKENDS
-from ..diagnosis import diagnose
+from ..diagnosis import Diagnosis, diagnose
 from ..kb import KnowledgeBase
 from ..planning import ORDERS
 from ..query import parse_json
 from ..report import LANGS, render
 from ..sitebuild.context import KIND_PATH
+from .accesslog import STARTED_KEY
 from .caching import JSON, conditional
 from .evidence import MEDIA_TYPES as EVIDENCE_TYPES
 from .evidence import as_json_data
@@ -29,14 +31,26 @@ Engine = Literal[BACKENDS]  # type: ignore[valid-type]
 TEXT = "text/plain; charset=utf-8"
 
 
+def _nested_dataclass(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_nested_dataclass).encode()
+
+
+def diagnosis_json(result: Diagnosis) -> bytes:
+    """`result.to_dict()` as JSON, without its deep copy: `asdict` copies every nested dict and list of the answer,
+    which costs about as much as the inference itself; json.dumps walks the same values in place."""
+    return dumps({field.name: getattr(result, field.name) for field in fields(result)})
 
 
 def diagnosis_bytes(kb: KnowledgeBase, query: dict, engine: str, order: str, lang: str | None) -> bytes:
-    """The answer `mailkb diagnose --json` gives (or, with a language, the text report): runs on the engine's threads."""
+    """The answer `mailkb diagnose --json` gives (or, with a language, the text report)."""
     result = diagnose(query, kb=kb, backend=engine, order=order)
-    return render(result, kb, lang).encode() if lang else dumps(result.to_dict())
+    return render(result, kb, lang).encode() if lang else diagnosis_json(result)
 
 
 async def post_diagnose(request: Request, lang: Lang = "ja", order: Order = "value", engine: Engine = "durable") -> Response:
@@ -49,7 +63,8 @@ async def post_diagnose(request: Request, lang: Lang = "ja", order: Order = "val
     query = parse_json(json_text(body))  # QueryError: the CLI's message, as a 400
     as_text = wants_text(request.headers.get("accept"))
     key = (state.kb.digest, engine, order, lang if as_text else None, json.dumps(query, sort_keys=True, ensure_ascii=False))
-    content = await state.runner.run(key, lambda: diagnosis_bytes(state.kb, query, engine, order, lang if as_text else None))
+    compute = lambda: diagnosis_bytes(state.kb, query, engine, order, lang if as_text else None)  # noqa: E731
+    content = await state.runner.run(key, compute, request.scope.get(STARTED_KEY))
     if as_text:
         return Response(content, media_type=TEXT, headers={"Content-Language": lang, "Vary": "Accept"})
     return Response(content, media_type=JSON, headers={"Vary": "Accept"})
@@ -61,7 +76,7 @@ async def post_evidence(request: Request) -> Response:
     if state.evidence_reader is None:
         raise Problem("not-implemented", "reading evidence is not available in this version of mailkb (see `mailkb evidence`)")
     body = await read_body(request, EVIDENCE_TYPES, limit=state.settings.max_body, timeout=state.settings.client_timeout)
-    result = await state.runner.call(lambda: as_json_data(state.evidence_reader(body)))
+    result = await state.runner.call(lambda: as_json_data(state.evidence_reader(body)), request.scope.get(STARTED_KEY))
     return Response(dumps(result), media_type=JSON)
 
 

@@ -17,7 +17,7 @@ class ApiSettings:
     kb_dir: str | None = None  # knowledge base folder (None: the bundled one)
     max_body: int = 64 * 1024  # bytes a request body may have (413 above)
     cache_size: int = 1024  # diagnoses kept per worker (0: no cache)
-    threads: int = 1  # threads that run diagnoses per worker (durable-rules holds one session per thread)
+    threads: int = 0  # threads that run diagnoses per worker; 0: on the event loop (fastest, see runner.py)
     request_timeout: float = 10.0  # seconds a diagnosis may take before the client gets a 503
     client_timeout: float = 10.0  # seconds a client may take to send a whole request (headers, then body) before a 408
     access_log: bool = True  # one JSON line per request on stderr

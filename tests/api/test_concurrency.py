@@ -1,4 +1,4 @@
-"""Many requests at once, on an engine pool of several threads: each gets the answer it would get alone.
+"""Many requests at once: each gets the answer it would get alone.
 
 durable-rules keeps one session per thread (backends/durable.py); two threads sharing one would mix queries.
 """
@@ -9,6 +9,7 @@ import asyncio
 import json
 
 import httpx2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +19,10 @@ from mailkb.api import ApiSettings, create_app
 from ..engine.strategies import queries
 
 
-def test_concurrent_requests_on_several_engine_threads_get_their_own_answers(real_kb):
-    app = create_app(ApiSettings(threads=3, cache_size=0), kb=real_kb)
+@pytest.mark.parametrize("threads", [0, 3])
+def test_concurrent_requests_get_their_own_answers(real_kb, threads):
+    """On the event loop (the default) and on a pool of three engine threads."""
+    app = create_app(ApiSettings(threads=threads, cache_size=0), kb=real_kb)
     served_by: set[str] = set()
 
     async def post_all(pool: list[dict]):
@@ -35,10 +38,11 @@ def test_concurrent_requests_on_several_engine_threads_get_their_own_answers(rea
         for index, response in enumerate(responses):
             assert response.status_code == 200
             assert response.json() == expected[index % len(pool)]
-        served_by.update(thread.name for thread in app.state.runner.executor._threads)
+        if threads:
+            served_by.update(thread.name for thread in app.state.runner.executor._threads)
 
     try:
         check()
     finally:
         app.state.runner.close()
-    assert len(served_by) == 3  # the pool did run queries side by side
+    assert len(served_by) == threads  # the pool did run queries side by side

@@ -13,7 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mailkb.api import ApiSettings, create_app
-from mailkb.api.problems import MEDIA_TYPE, TYPE_PREFIX
+from mailkb.api.problems import MEDIA_TYPE, TYPE_PREFIX, Problem
+from mailkb.api.runner import DiagnosisRunner
 from mailkb.cli import main
 
 from .conftest import BASIC, client_for
@@ -165,15 +166,24 @@ def test_evidence_is_501_until_mailkb_has_a_reader(basic):
     assert "mailkb evidence" in problem["detail"]
 
 
-def test_a_diagnosis_that_takes_too_long_is_503(basic_kb):
-    with client_for(basic_kb, request_timeout=0.05, cache_size=0) as client:
-        runner = client.app.state.runner
-        busy = runner.executor.submit(time.sleep, 0.5)  # the engine's only thread is taken
+def test_a_diagnosis_that_takes_too_long_on_the_pool_is_503(basic_kb):
+    with client_for(basic_kb, threads=1, request_timeout=0.05, cache_size=0) as client:
+        busy = client.app.state.runner.executor.submit(time.sleep, 0.5)  # the engine's only thread is taken
         problem = assert_problem(client.post("/v1/diagnose", json={}), 503, "diagnosis-timeout")
-        assert "0.05 s" in problem["detail"] and problem["status"] == 503
+        assert "0.05 s" in problem["detail"]
         assert client.post("/v1/diagnose", json={}).headers["retry-after"] == "1"
         busy.result()
         assert client.post("/v1/diagnose", json={}).status_code == 200
+
+
+def test_on_the_event_loop_a_request_that_waited_past_the_limit_is_not_run():
+    runner = DiagnosisRunner(threads=0, timeout=0.5)
+    ran: list[int] = []
+    with pytest.raises(Problem) as late:
+        asyncio.run(runner.call(lambda: ran.append(1), started=time.perf_counter() - 0.6))
+    assert late.value.status == 503 and ran == []
+    assert asyncio.run(runner.call(lambda: ran.append(2) or "done", started=time.perf_counter())) == "done"
+    assert ran == [2]
 
 
 def test_problem_bodies_are_json_objects_with_utf8_text(basic):
