@@ -22,6 +22,8 @@ async def read_body(request: Request, accepted: tuple[str, ...], *, limit: int, 
     kind = media_type(request)
     if kind not in accepted:
         given = f"not {kind}" if kind else "and no Content-Type was given"
+        if kind == "application/x-www-form-urlencoded":  # what `curl -d` sends unless told otherwise
+            given += f" (with curl, add -H 'Content-Type: {accepted[0]}')"
         raise Problem(
             "unsupported-media-type",
             f"send the body as {' or '.join(accepted)}, {given}",
