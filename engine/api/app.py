@@ -32,7 +32,7 @@ def create_app(settings: ApiSettings | None = None, *, kb: KnowledgeBase | None 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        # compile the rules and open the engine thread's session before the first request, not during it
+        # compile the rules and open the engine's durable-rules session before the first request, not during it
         await runner.call(lambda: diagnose({}, kb=kb))
         yield
         runner.close()
@@ -47,15 +47,6 @@ def create_app(settings: ApiSettings | None = None, *, kb: KnowledgeBase | None 
     problems.install(app)
     app.add_middleware(AccessLog, enabled=settings.access_log)
 
-    def openapi() -> dict:
-        if app.openapi_schema is None:
-            app.openapi_schema = openapi_document(app)
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    document = openapi_document(app)  # built now, so a schema it cannot convert stops the start, not a request
+    app.openapi = lambda: document  # type: ignore[method-assign]
     return app
-
-
-def app_from_env() -> FastAPI:
-    """The factory uvicorn's worker processes call (`mailkb api` passes its settings in the environment)."""
-    return create_app(ApiSettings.from_env())

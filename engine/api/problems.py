@@ -6,7 +6,6 @@ The `detail` of a bad query is the CLI's own message; `field` and `allowed` carr
 from __future__ import annotations
 
 import json
-import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -20,7 +19,6 @@ from .accesslog import REQUEST_ID_KEY
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "tag:mailkb.github.io,2026:problem:"  # RFC 9457 §3.1.1: a tag URI names a type without promising a page
-LOG = logging.getLogger("mailkb.api")
 
 # problem type -> status; each is documented in docs/api.md
 TYPES = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, fields, is_dataclass
+from functools import partial
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
@@ -63,7 +64,7 @@ async def post_diagnose(request: Request, lang: Lang = "ja", order: Order = "val
     query = parse_json(json_text(body))  # QueryError: the CLI's message, as a 400
     as_text = wants_text(request.headers.get("accept"))
     key = (state.kb.digest, engine, order, lang if as_text else None, json.dumps(query, sort_keys=True, ensure_ascii=False))
-    compute = lambda: diagnosis_bytes(state.kb, query, engine, order, lang if as_text else None)  # noqa: E731
+    compute = partial(diagnosis_bytes, state.kb, query, engine, order, lang if as_text else None)
     content = await state.runner.run(key, compute, request.scope.get(STARTED_KEY))
     if as_text:
         return Response(content, media_type=TEXT, headers={"Content-Language": lang, "Vary": "Accept"})
@@ -114,7 +115,7 @@ async def healthz() -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """The knowledge base is loaded and the engine answers an empty query on its threads."""
+    """The knowledge base is loaded and the engine answers an empty query (where diagnoses run: see runner.py)."""
     state = request.app.state
     result = await state.runner.call(lambda: diagnose({}, kb=state.kb))
     body = {"status": "ready", "kb": state.kb.digest, "engine": result.engine}

@@ -77,7 +77,7 @@ def serve(settings: ApiSettings, host: str, port: int, workers: int, log_level: 
 
     os.environ[ENV_VAR] = settings.to_env()  # the worker processes build their apps from it
     uvicorn.run(
-        "mailkb.api.app:app_from_env",
+        "mailkb.api.app:create_app",  # which reads the settings from the environment
         factory=True,
         host=host,
         port=port,
