@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-format bench clean site browser-deps
+.PHONY: run test lint format check-format bench clean site browser-deps bench-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,11 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	touch $@
 
 $(SITE_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e '.[search]'
+	$(BIN)/pip install --quiet -e '.[search,api]'
 	touch $@
 
 $(BENCH_STAMP): pyproject.toml $(STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/pip install --quiet -e '.[bench,api]'
 	touch $@
 
 # Debian's Chromium and Japanese fonts for the browser tests (never `playwright install`).
@@ -39,6 +39,10 @@ browser-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
+
+# Debian's wrk, the load generator of bench/api_load.py.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk; }
 
 $(AXE):
 	npm install --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
@@ -68,7 +72,7 @@ test: $(TEST_STAMP) browser-deps $(AXE) check-format
 	$(BIN)/mailkb lint --no-hints
 	$(BIN)/python -m pytest -q
 
-bench: $(BENCH_STAMP)
+bench: $(BENCH_STAMP) bench-deps
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:

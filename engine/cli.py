@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from .api.commands import add_api_commands
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
 from .evidence.commands import add_evidence_commands
 from .paths import knowledge_dir
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_engine_commands(sub)
     add_evidence_commands(sub)
     add_site_commands(sub)
+    add_api_commands(sub)
     return parser
 
 
