@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check-format bench clean site browser-deps bench-deps
+.PHONY: run test lint format check-format bench clean site browser-deps bench-deps bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,15 @@ bench-deps:
 $(AXE):
 	npm install --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
 
+# Our own modules' bytecode, written explicitly: where PYTHONDONTWRITEBYTECODE is set (as on CI machines), every
+# `mailkb` process would otherwise compile the package from source (~30 ms). Only changed files are recompiled.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q engine
+
 site: $(SITE_STAMP)
 	$(BIN)/mailkb build --out _site
 
-run: $(SITE_STAMP)
+run: $(SITE_STAMP) bytecode
 	$(BIN)/mailkb summary
 	$(BIN)/mailkb build --out _site
 	$(BIN)/mailkb diagnose -o "error_message=サーバへの接続に失敗しました。" -o platform=iphone -o fails_on_other_device=false -o webmail_works=true
@@ -68,7 +73,7 @@ check-format: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
 	$(BIN)/ruff format --check engine tests bench
 
-test: $(TEST_STAMP) browser-deps $(AXE) check-format
+test: $(TEST_STAMP) browser-deps $(AXE) check-format bytecode
 	$(BIN)/mailkb lint --no-hints
 	$(BIN)/python -m pytest -q
 
