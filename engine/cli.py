@@ -12,6 +12,7 @@ from pathlib import Path
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
 from .paths import knowledge_dir
+from .probe.commands import add_probe_commands
 from .sitebuild.commands import add_site_commands
 
 
@@ -91,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(func=cmd_summary)
     _add_engine_commands(sub)
     add_site_commands(sub)
+    add_probe_commands(sub)
     return parser
 
 
