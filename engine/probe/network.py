@@ -125,7 +125,7 @@ def _connect_failure(session: Session, failures: list[tuple[str, OSError]], wait
         return failed("tcp.refused", None, BLOCKED, **values)
     if isinstance(err, TimeoutError):
         return failed("tcp.timeout", None, BLOCKED, seconds=_seconds(round(waited, 1)), **values)
-    if isinstance(err, ConnectionResetError):
+    if isinstance(err, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
         return failed("tcp.reset", None, BLOCKED, **values)
     if err.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL):
         return failed("tcp.unreachable", None, BLOCKED, error=err.strerror or str(err), **values)

@@ -143,13 +143,11 @@ def _when(moment: datetime) -> str:
 
 def tls_step(session: Session, reopen: Callable[[Session], socket.socket]) -> Outcome:
     """Handshake over the session's socket with the trust store; on success the session's socket is the TLS one."""
-    host = session.target.host
     plain, session.sock = session.sock, None
     assert plain is not None
     plain.settimeout(session.limit())
     try:
-        plain.getpeername()  # a connection already reset is not wrapped (ssl would skip the handshake on it)
-        tls = session.trust.context().wrap_socket(plain, server_hostname=host)  # on failure it closes the descriptor
+        tls, der = _handshake(session, plain)
     except ssl.SSLCertVerificationError as err:
         raise _unverified(session, err, reopen) from None
     except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as err:
@@ -160,22 +158,33 @@ def tls_step(session: Session, reopen: Callable[[Session], socket.socket]) -> Ou
         raise failed("tls.handshake", None, error=_reason(err)) from None
     except TimeoutError:
         raise failed("tls.timeout", None, BLOCKED, seconds=f"{session.timeout:g}") from None
-    except ConnectionResetError:
-        raise failed("tls.reset", None, BLOCKED) from None
     except OSError as err:
-        if err.errno == errno.ENOTCONN:
+        if isinstance(err, ConnectionResetError) or err.errno in (errno.ENOTCONN, errno.EPIPE):
             raise failed("tls.reset", None, BLOCKED) from None
         raise failed("tls.closed", None, BLOCKED, error=err.strerror or str(err)) from None
-    finally:
-        plain.close()  # after a wrap this object is detached and closing it does nothing; otherwise it ends here
     session.sock = tls
-    cert = read_certificate(tls.getpeercert(binary_form=True) or b"")
+    cert = read_certificate(der)
     cipher = (tls.cipher() or ("?",))[0]
     values = {"version": tls.version() or "?", "cipher": cipher, "cafile": session.trust.cafile or ""}
     if cert is None:
         return passed("tls.ok_unread", None, **values)
     key = "tls.ok_cafile" if session.trust.cafile else "tls.ok"
     return passed(key, cert.summary(), **values, **cert.values())
+
+
+def _handshake(session: Session, plain: socket.socket) -> tuple[ssl.SSLSocket, bytes]:
+    """The TLS socket and the server's certificate (DER); on any failure every socket is closed."""
+    tls: ssl.SSLSocket | None = None
+    try:
+        # ssl skips the handshake on a connection the peer has already reset; getpeercert then says so (ENOTCONN).
+        tls = session.trust.context().wrap_socket(plain, server_hostname=session.target.host)
+        return tls, tls.getpeercert(binary_form=True) or b""
+    except BaseException:
+        if tls is not None:
+            tls.close()
+        raise
+    finally:
+        plain.close()  # after a wrap this object is detached and closing it does nothing; otherwise it ends here
 
 
 def _reason(err: BaseException) -> str:
