@@ -7,26 +7,34 @@ sends a user name, password or token. The steps imply observations of the knowle
 
     from mailkb.probe import ProbeSettings, parse_target, run_probe
     result = run_probe(ProbeSettings(parse_target("imap", "imap.mail.me.com:993"), parse_target("smtp", "smtp.mail.me.com:587")))
+
+Names are imported on first use: the `mailkb` command registers `probe` without loading TLS and certificate code.
 """
 
 from __future__ import annotations
 
-from .report import as_json
-from .runner import ProbeResult, ProbeSettings, run_probe
-from .step import Step
-from .target import DEFAULT_IMAP, DEFAULT_SMTP, Target, parse_target
-from .tls import Trust, load_trust
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "DEFAULT_IMAP",
-    "DEFAULT_SMTP",
-    "ProbeResult",
-    "ProbeSettings",
-    "Step",
-    "Target",
-    "Trust",
-    "as_json",
-    "load_trust",
-    "parse_target",
-    "run_probe",
-]
+_EXPORTS = {
+    "DEFAULT_IMAP": ".target",
+    "DEFAULT_SMTP": ".target",
+    "Target": ".target",
+    "parse_target": ".target",
+    "ProbeResult": ".runner",
+    "ProbeSettings": ".runner",
+    "run_probe": ".runner",
+    "Step": ".step",
+    "Trust": ".tls",
+    "load_trust": ".tls",
+    "as_json": ".report",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(import_module(_EXPORTS[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mailkb.probe' has no attribute {name!r}")

@@ -6,14 +6,13 @@ import argparse
 import json
 import math
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..errors import EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
-from .report import TextReport, as_json
-from .runner import ProbeResult, ProbeSettings, run_probe
 from .target import DEFAULT_IMAP, DEFAULT_SMTP, IMAP, SMTP, parse_target
-from .tls import load_trust
-from .words import LABELS
+
+if TYPE_CHECKING:  # the probe's machinery (ssl, cryptography, truststore) loads only when a probe runs
+    from .runner import ProbeResult, ProbeSettings
 
 MAX_TIMEOUT = 300.0
 
@@ -41,6 +40,9 @@ def add_probe_commands(sub: argparse._SubParsersAction) -> None:
 
 def settings_from(args: argparse.Namespace) -> ProbeSettings:
     """The probe's settings from the command line, or UsageError."""
+    from .runner import ProbeSettings
+    from .tls import load_trust
+
     return ProbeSettings(
         imap=parse_target(IMAP, args.imap),
         smtp=parse_target(SMTP, args.smtp),
@@ -60,6 +62,8 @@ def _timeout(text: str) -> float:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
+    from .report import as_json
+
     settings = settings_from(args)
     if args.json:
         result = _run(settings, None, args.lang)
@@ -71,6 +75,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
 def run_with_report(settings: ProbeSettings, out: TextIO, lang: str, *, footer: bool) -> ProbeResult:
     """Run the probe, printing each step to `out` as it ends (and what it means, with `footer`)."""
+    from .report import TextReport
+
     report = TextReport(out, settings, lang)
     report.header()
     result = _run(settings, report.step, lang)
@@ -80,6 +86,9 @@ def run_with_report(settings: ProbeSettings, out: TextIO, lang: str, *, footer: 
 
 
 def _run(settings: ProbeSettings, on_step, lang: str) -> ProbeResult:
+    from .runner import run_probe
+    from .words import LABELS
+
     try:
         return run_probe(settings, on_step)
     except KeyboardInterrupt:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import UsageError
 
@@ -18,9 +18,12 @@ DEFAULT_SMTP = "smtp.mail.me.com:587"
 ICLOUD_DOMAINS = ("me.com", "icloud.com", "mac.com")
 
 
-@dataclass(frozen=True)
-class Target:
-    """One server to probe: `protocol` is imap (implicit TLS) or smtp (STARTTLS)."""
+class Target(NamedTuple):
+    """One server to probe: `protocol` is imap (implicit TLS) or smtp (STARTTLS).
+
+    A NamedTuple rather than a dataclass: the `mailkb` command imports this module for its defaults, and every
+    command would pay for importing dataclasses.
+    """
 
     protocol: str
     host: str
