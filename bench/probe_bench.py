@@ -25,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.probe.servers: the loopback servers the tests use
 
-from mailkb.probe import ProbeSettings, Trust, parse_target, run_probe  # noqa: E402
+from mailkb.probe.runner import ProbeSettings, run_probe  # noqa: E402
+from mailkb.probe.target import parse_target  # noqa: E402
+from mailkb.probe.tls import Trust  # noqa: E402
 from tests.probe.servers import Certificates, ImapServer, SilentServer, SmtpServer, closed_port  # noqa: E402
 
 

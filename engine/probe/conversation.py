@@ -1,9 +1,13 @@
-"""What IMAP and SMTP steps share: a record of the lines exchanged, and how a broken exchange is reported."""
+"""What IMAP and SMTP probes share: the DNS and TCP steps, a record of the lines exchanged, and how a broken
+exchange is reported."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
+from .network import connect_step, dns_passed, resolve_step
+from .session import Session
 from .step import BLOCKED, Outcome, failed
 
 
@@ -51,3 +55,23 @@ def _is_wrapper(err: BaseException) -> bool:
     import smtplib
 
     return isinstance(err, smtplib.SMTPServerDisconnected) and err.__context__ is not None
+
+
+class ServerProbe:
+    """One server's steps, in the order of KINDS; each step method returns or raises an Outcome."""
+
+    KINDS: tuple[str, ...] = ()
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.transcript = Transcript()
+
+    def plan(self) -> list[tuple[str, Callable[[], Outcome]]]:
+        return [(kind, getattr(self, kind)) for kind in self.KINDS]
+
+    def dns(self) -> Outcome:
+        self.session.addresses = resolve_step(self.session)
+        return dns_passed(self.session.target, self.session.addresses)
+
+    def tcp(self) -> Outcome:
+        return connect_step(self.session)

@@ -7,13 +7,10 @@ import imaplib
 import socket
 import time
 
-from .conversation import Transcript, broken
-from .network import connect_step, dns_passed, open_connection, resolve_step
-from .session import Session
+from .conversation import ServerProbe, Transcript, broken
+from .network import open_connection
 from .step import PASS, Outcome, failed, passed
 from .tls import tls_step
-
-KINDS = ("dns", "tcp", "tls", "greeting", "capability")
 
 
 class _Client(imaplib.IMAP4):
@@ -39,22 +36,13 @@ class _Client(imaplib.IMAP4):
         super().send(data)
 
 
-class ImapProbe:
-    """The steps against one IMAP server, in order; each returns or raises an Outcome."""
+class ImapProbe(ServerProbe):
+    """The steps against one IMAP server (implicit TLS)."""
 
-    def __init__(self, session: Session):
-        self.session = session
-        self.transcript = Transcript()
-        self.client: _Client | None = None
-        self.error: BaseException | None = None
-        self.greeted_at: float | None = None
-
-    def dns(self) -> Outcome:
-        self.session.addresses = resolve_step(self.session)
-        return dns_passed(self.session.target, self.session.addresses)
-
-    def tcp(self) -> Outcome:
-        return connect_step(self.session)
+    KINDS = ("dns", "tcp", "tls", "greeting", "capability")
+    client: _Client | None = None
+    error: BaseException | None = None
+    greeted_at: float | None = None
 
     def tls(self) -> Outcome:
         return tls_step(self.session, open_connection)
@@ -116,9 +104,3 @@ class ImapProbe:
             with contextlib.suppress(imaplib.IMAP4.error):
                 self.client.logout()  # closes the connection, whatever the answer
             self.session.sock = None
-
-
-def steps(session: Session) -> list[tuple[str, object]]:
-    """(kind, step function) in order."""
-    probe = ImapProbe(session)
-    return [(kind, getattr(probe, kind)) for kind in KINDS]

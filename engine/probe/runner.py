@@ -8,10 +8,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import imap, smtp
+from .imap import ImapProbe
 from .network import Resolver, system_resolver
 from .observations import observations
 from .session import Session
+from .smtp import SmtpProbe
 from .step import FAIL, SKIP, Note, Outcome, Step, failed
 from .target import IMAP, SMTP, Target
 from .tls import Trust
@@ -19,7 +20,7 @@ from .tls import Trust
 BUDGET = 3
 """A server's steps together take at most this many --timeout (each step alone at most one)."""
 
-PROTOCOLS = {IMAP: imap, SMTP: smtp}
+PROTOCOLS = {IMAP: ImapProbe, SMTP: SmtpProbe}
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,11 @@ def run_probe(settings: ProbeSettings, on_step: Callable[[Step], None] | None = 
     plans: dict[str, tuple[str, ...]] = {}
     workers: list[threading.Thread] = []
     for target in settings.targets:
-        module = PROTOCOLS[target.protocol]
-        plans[target.protocol] = module.KINDS
         session = Session(target, settings.trust, settings.timeout, budget_end, settings.resolver)
+        probe = PROTOCOLS[target.protocol](session)
+        plans[target.protocol] = probe.KINDS
         worker = threading.Thread(
-            target=_run_target, args=(session, module.steps(session), events.put, stop), name=f"mailkb-probe-{target.protocol}", daemon=True
+            target=_run_target, args=(session, probe.plan(), events.put, stop), name=f"mailkb-probe-{target.protocol}", daemon=True
         )
         worker.start()
         workers.append(worker)

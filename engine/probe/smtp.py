@@ -6,13 +6,11 @@ from __future__ import annotations
 import smtplib
 import socket
 
-from .conversation import Transcript, broken
-from .network import connect_step, dns_passed, open_connection, resolve_step
+from .conversation import ServerProbe, Transcript, broken
+from .network import open_connection
 from .session import Session
 from .step import INTERCEPTED, Outcome, failed, passed
 from .tls import tls_step
-
-KINDS = ("dns", "tcp", "greeting", "ehlo", "starttls", "tls", "ehlo_tls", "auth")
 
 
 class _Client(smtplib.SMTP):
@@ -44,20 +42,11 @@ def _address_literal(sock: socket.socket) -> str:
     return f"[IPv6:{address}]" if ":" in address else f"[{address}]"
 
 
-class SmtpProbe:
-    """The steps against one SMTP submission server, in order; each returns or raises an Outcome."""
+class SmtpProbe(ServerProbe):
+    """The steps against one SMTP submission server (STARTTLS)."""
 
-    def __init__(self, session: Session):
-        self.session = session
-        self.transcript = Transcript()
-        self.client: _Client | None = None
-
-    def dns(self) -> Outcome:
-        self.session.addresses = resolve_step(self.session)
-        return dns_passed(self.session.target, self.session.addresses)
-
-    def tcp(self) -> Outcome:
-        return connect_step(self.session)
+    KINDS = ("dns", "tcp", "greeting", "ehlo", "starttls", "tls", "ehlo_tls", "auth")
+    client: _Client | None = None
 
     def greeting(self) -> Outcome:
         assert self.session.sock is not None
@@ -163,9 +152,3 @@ def _reopen(session: Session) -> socket.socket:
     sock = client.sock
     client.sock = client.file = None  # handed over to the caller's TLS handshake
     return sock
-
-
-def steps(session: Session) -> list[tuple[str, object]]:
-    """(kind, step function) in order."""
-    probe = SmtpProbe(session)
-    return [(kind, getattr(probe, kind)) for kind in KINDS]

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mailkb.cli import main
 from mailkb.errors import MailkbError, QueryError, UsageError
 from mailkb.evidence_merge import Evidence, diagnose_with_evidence, merge, read_evidence
 from mailkb.schemas import validator
+
+from .test_cli import _run
 
 
 def test_answers_win_and_the_disagreement_is_reported(real_kb):
@@ -110,19 +109,10 @@ def test_without_evidence_the_output_is_unchanged(real_kb):
     assert "from_evidence" not in diagnose({"symptoms": ["cannot_get_mail"]}, kb=real_kb).to_dict()
 
 
-def _cli(argv, monkeypatch, capsys, stdin: str = ""):
-    fake = io.StringIO(stdin)
-    fake.isatty = lambda: False  # type: ignore[method-assign]
-    monkeypatch.setattr(sys, "stdin", fake)
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_cli_evidence_file_alone_is_a_query(tmp_path, monkeypatch, capsys):
     saved = tmp_path / "probe.json"
     saved.write_text(json.dumps({"steps": [], "observations": {"captive_portal_detected": True}}), encoding="utf-8")
-    code, out, err = _cli(["diagnose", "--json", "--evidence", str(saved)], monkeypatch, capsys)
+    code, out, err = _run(["diagnose", "--json", "--evidence", str(saved)], "", monkeypatch, capsys)
     assert code == 0, err
     data = json.loads(out)
     assert data["causes"][0]["id"] == "captive_portal"
@@ -133,7 +123,7 @@ def test_cli_evidence_file_alone_is_a_query(tmp_path, monkeypatch, capsys):
 def test_cli_report_shows_evidence_and_conflicts(tmp_path, monkeypatch, capsys):
     saved = tmp_path / "probe.json"
     saved.write_text(json.dumps({"observations": {"port_blocked": True, "dns_resolution_failed": False}}), encoding="utf-8")
-    code, out, _ = _cli(["diagnose", "--evidence", str(saved), "-o", "port_blocked=false"], monkeypatch, capsys)
+    code, out, _ = _run(["diagnose", "--evidence", str(saved), "-o", "port_blocked=false"], "", monkeypatch, capsys)
     assert code == 0
     assert "証拠から取り込んだ観察:" in out
     assert f"この回線では iCloud のメールサーバの名前を解決できない: いいえ ({saved})" in out
@@ -142,5 +132,5 @@ def test_cli_report_shows_evidence_and_conflicts(tmp_path, monkeypatch, capsys):
 
 
 def test_cli_bad_evidence_exits_2(tmp_path, monkeypatch, capsys):
-    code, _, err = _cli(["diagnose", "--evidence", str(tmp_path / "missing.json")], monkeypatch, capsys)
+    code, _, err = _run(["diagnose", "--evidence", str(tmp_path / "missing.json")], "", monkeypatch, capsys)
     assert code == 2 and err.startswith("mailkb: --evidence: cannot read")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mailkb.probe import ProbeSettings, Trust, parse_target, run_probe
+from mailkb.probe.runner import ProbeSettings, run_probe
+from mailkb.probe.target import parse_target
+from mailkb.probe.tls import Trust
 
 from .servers import Certificates
 

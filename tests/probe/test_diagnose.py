@@ -5,16 +5,14 @@ Expected confidences are worked out by hand from the rules: one rule gives its w
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 
 import pytest
 
-from mailkb.cli import main
 from mailkb.diagnosis import diagnose
 from mailkb.loader import load_kb
 
+from ..engine.test_cli import _run
 from .servers import SmtpServer, closed_port
 
 
@@ -63,17 +61,9 @@ def test_the_english_alert_text_is_recognised(kb):
     assert result.symptoms == [{"id": "server_identity_unverified", "from": "error_message"}]
 
 
-def _cli(argv, monkeypatch, capsys):
-    stdin = io.StringIO("")
-    stdin.isatty = lambda: False  # type: ignore[method-assign]
-    monkeypatch.setattr(sys, "stdin", stdin)
-    code = main(argv)
-    return code, *capsys.readouterr()
-
-
 def test_diagnose_probe_runs_the_probe_then_diagnoses(monkeypatch, capsys):
     imap, smtp = f"127.0.0.1:{closed_port()}", f"127.0.0.1:{closed_port()}"
-    code, out, err = _cli(["diagnose", "--probe", "--imap", imap, "--smtp", smtp, "--timeout", "2"], monkeypatch, capsys)
+    code, out, err = _run(["diagnose", "--probe", "--imap", imap, "--smtp", smtp, "--timeout", "2"], "", monkeypatch, capsys)
     assert code == 0, err  # the diagnosis answered, even though a step failed
     probe_part, report = out.split("== 診断結果 ==")
     assert "✗ TCP 接続" in probe_part
@@ -96,7 +86,7 @@ def test_diagnose_probe_json_keeps_stdout_for_the_contract(certs, monkeypatch, c
             "--cafile",
             str(certs.cafile),
         ]
-        code, out, err = _cli(argv, monkeypatch, capsys)
+        code, out, err = _run(argv, "", monkeypatch, capsys)
     assert code == 0
     data = json.loads(out)  # nothing but the diagnosis on stdout; the steps went to stderr
     assert "✗ TLS" in err
@@ -105,5 +95,5 @@ def test_diagnose_probe_json_keeps_stdout_for_the_contract(certs, monkeypatch, c
 
 
 def test_diagnose_probe_with_bad_options_stops_before_connecting(monkeypatch, capsys):
-    code, out, err = _cli(["diagnose", "--probe", "--imap", "nowhere"], monkeypatch, capsys)
+    code, out, err = _run(["diagnose", "--probe", "--imap", "nowhere"], "", monkeypatch, capsys)
     assert code == 2 and out == "" and err.startswith("mailkb: --imap")
