@@ -147,7 +147,7 @@ def _evidence_lines(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str) -> list[
     """Which observations came from evidence (--evidence, --probe), and where evidence lost to an answer."""
     w = WORDS[lang]
 
-    def shown(ident: str, value: object) -> str:
+    def shown(value: object) -> str:
         if isinstance(value, bool):
             return w["true" if value else "false"]
         if isinstance(value, list):
@@ -158,12 +158,12 @@ def _evidence_lines(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str) -> list[
         return title(kb, "observation", ident, lang)
 
     lines = [f"{w['from_evidence']}:"]
-    lines += [f"  - {name(e['observation'])}: {shown(e['observation'], e['value'])} ({e['source']})" for e in diagnosis.from_evidence or ()]
+    lines += [f"  - {name(e['observation'])}: {shown(e['value'])} ({e['source']})" for e in diagnosis.from_evidence or ()]
     if not diagnosis.from_evidence:
         lines.append(f"  {w['no_evidence']}")
     if diagnosis.evidence_conflicts:
         lines.append(f"{w['conflicts']}:")
         for c in diagnosis.evidence_conflicts:
-            answered, evidence = shown(c["observation"], c["answered"]), shown(c["observation"], c["evidence"])
+            answered, evidence = shown(c["answered"]), shown(c["evidence"])
             lines.append(f"  - {name(c['observation'])}: {w['answered']} {answered} / {w['evidence']} {evidence} ({c['source']})")
     return lines

@@ -92,8 +92,10 @@ class ImapProbe(ServerProbe):
             )
             outcome.ms = ms
             raise outcome
-        capabilities = list(self.client.capabilities)
-        mechanisms = [c.split("=", 1)[1] for c in capabilities if c.startswith("AUTH=")]
+        # as the server wrote them (imaplib keeps an upper-cased copy)
+        line = next((text for _, text in replies if text.upper().startswith("* CAPABILITY ")), "")
+        capabilities = line.split()[2:] or list(self.client.capabilities)
+        mechanisms = [c.split("=", 1)[1] for c in capabilities if c.upper().startswith("AUTH=")]
         outcome = passed("imap.capability", reply, capabilities=" ".join(capabilities), mechanisms=", ".join(mechanisms) or "-")
         outcome.ms = ms
         return outcome

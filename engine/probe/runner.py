@@ -73,6 +73,7 @@ def run_probe(settings: ProbeSettings, on_step: Callable[[Step], None] | None = 
         worker.start()
         workers.append(worker)
     done: dict[str, list[Step]] = {protocol: [] for protocol in plans}
+    last = dict.fromkeys(plans, started)  # when each server's latest step ended: the next one began then
     shown = 0
     order = [(protocol, kind) for protocol, kinds in plans.items() for kind in kinds]
     try:
@@ -80,13 +81,16 @@ def run_probe(settings: ProbeSettings, on_step: Callable[[Step], None] | None = 
             left = hard_end - time.monotonic()
             if left <= 0:
                 for protocol, kinds in plans.items():
-                    done[protocol] += _abandoned(protocol, kinds[len(done[protocol]) :], settings.timeout)
+                    done[protocol] += _abandoned(
+                        protocol, kinds[len(done[protocol]) :], time.monotonic() - last[protocol], settings.timeout
+                    )
                 break
             try:
                 step = events.get(timeout=min(left, 0.25))
             except queue.Empty:
                 continue
             done[step.target].append(step)
+            last[step.target] = time.monotonic()
             shown = _show(order, done, shown, on_step)
         for worker in workers:  # let them say goodbye (LOGOUT, QUIT) and close, within the same bound
             worker.join(max(hard_end - time.monotonic(), 0))
@@ -110,11 +114,11 @@ def _show(order: list[tuple[str, str]], done: dict[str, list[Step]], shown: int,
     return shown
 
 
-def _abandoned(protocol: str, kinds: tuple[str, ...], timeout: float) -> list[Step]:
-    """The steps of a server that overran its time budget: the one under way failed, the rest skipped."""
+def _abandoned(protocol: str, kinds: tuple[str, ...], running: float, timeout: float) -> list[Step]:
+    """The steps of a server that overran its time budget: the one under way (for `running` s) failed, the rest skipped."""
     if not kinds:
         return []
-    first = Step(protocol, kinds[0], FAIL, round(timeout * 1000), Note("budget", {"seconds": f"{BUDGET * timeout:g}"}))
+    first = Step(protocol, kinds[0], FAIL, round(running * 1000), Note("budget", {"seconds": f"{BUDGET * timeout:g}"}))
     return [first] + [Step(protocol, kind, SKIP, 0, Note("skip", {"after": kinds[0]})) for kind in kinds[1:]]
 
 

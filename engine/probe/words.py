@@ -21,7 +21,7 @@ NAMES: dict[str, dict[str, str]] = {
     "en": {
         "dns": "DNS lookup",
         "tcp": "TCP connection",
-        "tls": "TLS (encryption and certificate)",
+        "tls": "TLS and certificate",
         "greeting": "Server greeting",
         "capability": "CAPABILITY",
         "ehlo": "EHLO",
