@@ -73,7 +73,7 @@ class ImapProbe(ServerProbe):
 
     @staticmethod
     def _judge_greeting(welcome: str) -> Outcome:
-        status = welcome.split(" ", 2)[1].upper() if welcome.startswith("* ") and " " in welcome[2:] else ""
+        status = welcome[2:].split(" ", 1)[0].upper() if welcome.startswith("* ") else ""  # "* OK", "* OK [...] text"
         if status in ("OK", "PREAUTH"):
             return passed("imap.greeting", welcome, text=welcome)
         if status == "BYE":

@@ -165,6 +165,12 @@ def test_missing_starttls_looks_like_a_filter_stripping_it(certs):
         _no_credentials(smtp)
 
 
+def test_a_bare_ok_greeting_is_enough(certs):
+    with ImapServer(certs.context(), greeting="* OK") as imap:
+        result = probe(imap.address, f"127.0.0.1:{closed_port()}", certs)
+    assert statuses(result, "imap") == _expect(IMAP_KINDS, None)
+
+
 def test_an_imap_server_that_says_bye_fails_the_greeting(certs):
     with ImapServer(certs.context(), greeting="* BYE too many connections") as imap:
         result = probe(imap.address, f"127.0.0.1:{closed_port()}", certs)
