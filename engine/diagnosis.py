@@ -30,9 +30,16 @@ class Diagnosis:
     trace: list[str]
     engine: str
     kb: str
+    # Set only when evidence was merged into the query (evidence_merge.py); left out of to_dict() otherwise.
+    from_evidence: list[dict[str, Any]] | None = None
+    evidence_conflicts: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for key in ("from_evidence", "evidence_conflicts"):
+            if data[key] is None:
+                del data[key]
+        return data
 
     def leading(self, n: int = 3) -> list[str]:
         """Ids of the first `n` causes."""
