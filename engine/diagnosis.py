@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .backends import get_backend
@@ -35,7 +35,9 @@ class Diagnosis:
     evidence_conflicts: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The JSON contract as a dict. Its lists are the diagnosis's own (no deep copy, which would cost as much as
+        the inference): copy before changing them."""
+        data = {field.name: getattr(self, field.name) for field in fields(self)}
         for key in ("from_evidence", "evidence_conflicts"):
             if data[key] is None:
                 del data[key]

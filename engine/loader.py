@@ -42,6 +42,11 @@ def validity_key(knowledge_digest: str, schemas_digest: str, code: str) -> str:
     return hashlib.sha256(f"{__version__}\0{knowledge_digest}\0{schemas_digest}\0{code}".encode()).hexdigest()
 
 
+def knowledge_key(kb: KnowledgeBase) -> str:
+    """The validity key of a knowledge base already loaded: its digest with the schemas, the version and the code."""
+    return validity_key(kb.digest, content_digest(schemas_dir()), code_fingerprint())
+
+
 def _stamp_file(root: Path) -> Path:
     return cache_dir() / f"stamp-{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]}.pickle"
 

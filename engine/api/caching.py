@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..kb import KnowledgeBase
-from ..loader import validity_key
+from ..loader import knowledge_key
 
 JSON = "application/json"
 
@@ -14,10 +14,10 @@ JSON = "application/json"
 def entity_tag(kb: KnowledgeBase) -> str:
     """A strong ETag for everything the API serves from this knowledge base.
 
-    `validity_key` hashes the knowledge base's digest with the schemas, mailkb's version and the engine's code,
+    `knowledge_key` hashes the knowledge base's digest with the schemas, mailkb's version and the engine's code,
     so the tag changes whenever any of them could change a response.
     """
-    return f'"{validity_key(kb.digest)[:32]}"'
+    return f'"{knowledge_key(kb)[:32]}"'
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
