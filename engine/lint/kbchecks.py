@@ -11,6 +11,7 @@ from ..markdown import block_parser, link_is_safe, lint_parser, may_hold_markup
 from ..rulelang import NUMERIC_OPERATORS, conclusion, dnf, iter_conditions, operator_of
 from ..schemas import markdown_fields
 from .check import check
+from .contentchecks import CONTENT_CHECKS
 from .context import LintContext, is_text, walk
 from .problem import Problem
 
@@ -301,4 +302,4 @@ def check_sources(ctx: LintContext) -> Iterator[Problem]:
                 )  # fmt: skip
 
 
-KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources)
+KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources, *CONTENT_CHECKS)
