@@ -43,8 +43,11 @@ _DIGITS = re.compile(r"[0-9]+")
 _ASCII_DROPPED = bytes(c for c in range(128) if not chr(c).isalnum())
 _DROP_ASCII = re.compile(r"[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
 _DROP = regex.compile(r"[[\p{P}\p{S}\p{Z}\p{C}]--[\x00-\x7f\ue000-\ue0ff]]+", regex.V1)
-_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-_LABEL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_-")
+# labels end at a dot, so these anchored patterns cannot backtrack more than once per label
+_DOMAIN = r"(?:[a-z0-9_-]+\.)+[a-z]{2,}"
+_DOMAIN_FORM = re.compile(_DOMAIN)
+_ADDRESS_FORM = re.compile(r"[a-z0-9._%+-]+@" + _DOMAIN)
+_IPV4_FORM = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 
 
 def placeholder_kinds(text: str) -> frozenset[str]:
@@ -80,15 +83,19 @@ def forms(text: str, wanted: tuple[str, ...] = FORMS, *, pattern: bool = False) 
     """The wanted normal forms of a text."""
     start = base(text, pattern=pattern)
     out: dict[str, str] = {}
-    if PLAIN in wanted:
-        out[PLAIN] = strip(start)
+    plain = strip(start) if PLAIN in wanted else None
+    if plain is not None:
+        out[PLAIN] = plain
     if wanted == (PLAIN,):
         return out
+    # each form differs from the one before only where a span was replaced: reuse the stripped text when none was
     quoted = _QUOTED_SPAN.sub(ACCOUNT, start)
+    quoted_form = plain if plain is not None and quoted == start else strip(quoted)
     if QUOTED in wanted:
-        out[QUOTED] = strip(quoted)
+        out[QUOTED] = quoted_form
     if TYPED in wanted or NUMBERED in wanted:
-        typed = strip(_RUN.sub(_typed_run, quoted))
+        typed_text = _RUN.sub(_typed_run, quoted)
+        typed = quoted_form if typed_text == quoted else strip(typed_text)
         if TYPED in wanted:
             out[TYPED] = typed
         if NUMBERED in wanted:
@@ -117,21 +124,12 @@ def _typed_name(part: str) -> str:
 
 
 def _is_address(text: str) -> bool:
-    local, at, domain = text.partition("@")
-    return bool(at) and bool(local) and "@" not in domain and all(ch in _LOCAL for ch in local) and _is_domain(domain)
+    return _ADDRESS_FORM.fullmatch(text) is not None
 
 
 def _is_ipv4(text: str) -> bool:
-    parts = text.split(".")
-    return len(parts) == 4 and all(1 <= len(p) <= 3 and p.isdigit() for p in parts)
+    return _IPV4_FORM.fullmatch(text) is not None
 
 
 def _is_domain(text: str) -> bool:
-    labels = text.split(".")
-    top = labels[-1]
-    return (
-        len(labels) >= 2
-        and all(label and all(ch in _LABEL for ch in label) for label in labels)
-        and len(top) >= 2
-        and all("a" <= ch <= "z" for ch in top)
-    )
+    return _DOMAIN_FORM.fullmatch(text) is not None
