@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
+from .evidence.commands import add_evidence_commands
 from .paths import knowledge_dir
 from .sitebuild.commands import add_site_commands
 
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("kb_dir", nargs="?", metavar="KB_DIR")
     summary.set_defaults(func=cmd_summary)
     _add_engine_commands(sub)
+    add_evidence_commands(sub)
     add_site_commands(sub)
     return parser
 

@@ -81,4 +81,10 @@ CODES: dict[str, Code] = {
         "warning",
         "Make `lang` match the page's locale (ja-jp → ja, en-xx → en); put an `en` alternate only on a Japanese page.",
     ),
+    # evidence patterns
+    "MK330": Code(
+        "pattern-invalid",
+        "error",
+        "Write `match` as literal text with known {placeholders}, give an `example` line it matches, and yield input observations with values they accept.",
+    ),
 }
