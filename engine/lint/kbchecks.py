@@ -342,4 +342,14 @@ def _yield_problems(ctx, book, set_id, path, yields, groups, recipient, convert)
             yield ctx.entity_problem("pattern", set_id, where, "MK330", f"{observation} cannot take the value {value!r}")
 
 
-KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources, check_patterns, *CONTENT_CHECKS)
+KB_CHECKS = (
+    check_ids,
+    check_references,
+    check_rules,
+    check_engine_limits,
+    check_reachability,
+    check_texts,
+    check_sources,
+    check_patterns,
+    *CONTENT_CHECKS,
+)
