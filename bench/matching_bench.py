@@ -1,7 +1,7 @@
 """Symptom matching benchmark: seconds per MB of pasted message, printed, never asserted.
 
-For three kinds of text (a realistic paste, text dense with addresses, numbers and quotes, random kana and
-kanji) at 0.1, 1 and 4 MB: the matcher (engine/matching.py) beside two baselines measured in the same run on the
+For four kinds of text (a realistic paste, text dense with addresses, numbers and quotes, random kana and
+kanji, and addresses, hosts and IPs that are all different) at 0.1, 1 and 4 MB: the matcher (engine/matching.py) beside two baselines measured in the same run on the
 same text — the floor (NFKC normalisation alone) and the previous algorithm (a per-character filter and one
 substring scan per pattern, as engine/matching.py did before typed placeholders).
 
@@ -30,8 +30,18 @@ def texts(size: int) -> dict[str, str]:
     paste = "メールを取得できません。サーバへの接続に失敗しました。iPhone の「メール」で昨日から出ます。"
     dense = "“iCloud” <taro.yamada@icloud.com> 550 5.7.1 mx01.mail.icloud.com [17.57.155.23] port 993 "
     kana = "".join(chr(rng.choice([rng.randrange(0x3041, 0x3097), rng.randrange(0x4E00, 0x9FA0)])) for _ in range(4096))
-    return {name: (seed * (size // len(seed.encode()) + 1))[: size // 3 if name != "dense" else size] for name, seed in
-            (("paste", paste), ("dense", dense), ("kana", kana))}  # fmt: skip
+    out = {name: (seed * (size // len(seed.encode()) + 1))[: size // 3 if name != "dense" else size] for name, seed in
+           (("paste", paste), ("dense", dense), ("kana", kana))}  # fmt: skip
+    # every address, host and IP different: nothing for the matcher to reuse
+    lines = (f"<user{i}@host{i}.example.co.jp> mx{i}.mail.example.net [10.{i % 250}.{i % 199}.{i % 97}] port {i} " for i in range(size))
+    unique, length = [], 0
+    for line in lines:
+        unique.append(line)
+        length += len(line)
+        if length >= size:
+            break
+    out["unique"] = "".join(unique)[:size]
+    return out
 
 
 def old_matcher(kb):

@@ -94,7 +94,15 @@ def forms(text: str, wanted: tuple[str, ...] = FORMS, *, pattern: bool = False) 
     if QUOTED in wanted:
         out[QUOTED] = quoted_form
     if TYPED in wanted or NUMBERED in wanted:
-        typed_text = _RUN.sub(_typed_run, quoted)
+        seen: dict[str, str] = {}  # a paste repeats its addresses and hosts: classify each distinct run once
+
+        def typed_run(match: re.Match) -> str:
+            run = match.group(0)
+            if run not in seen:
+                seen[run] = _typed_run(run)
+            return seen[run]
+
+        typed_text = _RUN.sub(typed_run, quoted)
         typed = quoted_form if typed_text == quoted else strip(typed_text)
         if TYPED in wanted:
             out[TYPED] = typed
@@ -103,8 +111,7 @@ def forms(text: str, wanted: tuple[str, ...] = FORMS, *, pattern: bool = False) 
     return out
 
 
-def _typed_run(match: re.Match) -> str:
-    run = match.group(0)
+def _typed_run(run: str) -> str:
     core = run.strip(".-")
     if not core:
         return run
