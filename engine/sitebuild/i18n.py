@@ -33,6 +33,7 @@ UI: dict[str, dict[str, str]] = {
     "messages": {"ja": "表示されるメッセージ", "en": "Messages shown"},
     "attested": {"ja": "確認済みの表示", "en": "attested"},
     "reported": {"ja": "報告のみ", "en": "reported only"},
+    "translation": {"ja": "英語の表示は確認済み(日本語は訳)", "en": "English attested, Japanese translated"},
     "attested_help": {
         "ja": "確認済み = Apple の資料や OS 自体で確認された文言。報告のみ = 他の人の引用でしか確認できていない文言。",
         "en": "Attested = seen in Apple's text or the OS itself. Reported only = known only from others' quotes.",
