@@ -123,19 +123,31 @@ def _read_query(args: argparse.Namespace, kb) -> dict:
 
     query: dict = {}
     if args.input:
-        try:
-            text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise UsageError(f"cannot read {args.input}: {err}") from None
-        query = parse_json(text)
+        query = parse_json(_read_input(args.input))
     elif not args.pairs and not sys.stdin.isatty():
-        query = parse_json(sys.stdin.read())
+        query = parse_json(_read_input("-"))
     elif not args.pairs:
         raise UsageError("give a query: JSON on stdin, --input FILE, or -o id=value")
     for pair in args.pairs:
         key, value = parse_pair(kb, pair)
         query[key] = value
     return query
+
+
+def _read_input(name: str) -> str:
+    """The query text of a file or stdin ('-'): UTF-8 (a byte-order mark is skipped), at most MAX_QUERY_BYTES."""
+    from .query import MAX_QUERY_BYTES, decode
+
+    try:
+        if name == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # a text stream (tests, embedding): already decoded
+                return sys.stdin.read(MAX_QUERY_BYTES + 1)
+            return decode(stream.read(MAX_QUERY_BYTES + 1))
+        with open(name, "rb") as file:
+            return decode(file.read(MAX_QUERY_BYTES + 1))
+    except OSError as err:
+        raise UsageError(f"cannot read {name}: {err.strerror or err}") from None
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:

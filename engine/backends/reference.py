@@ -15,7 +15,9 @@ from typing import Any
 
 from ..facts import Alternative, FactStore, alternatives
 from ..kb import KnowledgeBase
-from ..rulelang import conclusion
+from ..rulelang import conclusion, test_value
+
+Frontier = tuple[dict[str, list[tuple[int, tuple]]], dict[tuple[str, Any], list[int]]]
 
 
 class ReferenceBackend:
@@ -27,6 +29,7 @@ class ReferenceBackend:
         self.testing: dict[str, list[int]] = {}  # fact -> rules with a value test on it
         self.having: dict[tuple[str, Any], list[int]] = {}  # (list fact, item) -> rules whose only test on it is `has item`
         self.absent: dict[str, list[int]] = {}  # fact -> rules with `answered: false` on it
+        self.derived_facts = {conclusion(rule)[1][0] for rule in kb.rules if conclusion(rule)[0] == "derive"}
         for index, (rule, alts) in enumerate(zip(kb.rules, self.alternatives, strict=True)):
             what, detail = conclusion(rule)
             self.derives.append(detail if what == "derive" else None)
@@ -79,3 +82,82 @@ class ReferenceBackend:
 
     def run(self, inputs: dict[str, Any]) -> list[int]:
         return self.evaluate(inputs)[0]
+
+    def frontier(self, store: FactStore, fired: set[int]) -> Frontier:
+        """For a fixpoint: per input fact not given, the rules that did not fire with an alternative whose groups all
+        hold except those on that fact, with those groups. Only these can start to hold when the fact is given
+        (others need a second new fact, or a derived one: fired_with follows those). Groups of `has` tests alone are
+        filed under (fact, item) when they name one item, so a one-item list answer looks at its own rules only."""
+        near: dict[str, list[tuple[int, tuple]]] = {}
+        near_item: dict[tuple[str, Any], list[int]] = {}
+        for index, alts in enumerate(self.alternatives):
+            if index in fired:
+                continue
+            for alt in alts:
+                failing = {fact for fact, tests in alt if not store.group_holds(fact, tests)}
+                if len(failing) != 1:
+                    continue
+                (fact,) = failing
+                if fact in store.given or fact in self.derived_facts:
+                    continue
+                groups = tuple(tests for name, tests in alt if name == fact)
+                if any(tests[0][0] == "answered" for tests in groups):
+                    continue
+                items = {t for tests in groups for op, t in tests if op == "has"}
+                if len(items) == 1 and all(op == "has" for tests in groups for op, _ in tests):
+                    near_item.setdefault((fact, items.pop()), []).append(index)
+                else:
+                    near.setdefault(fact, []).append((index, groups))
+        return near, near_item
+
+    def fired_with(
+        self,
+        inputs: dict[str, Any],
+        store: FactStore,
+        fired: set[int],
+        name: str,
+        value: Any,
+        near: Frontier | None = None,
+    ) -> set[int]:
+        """The set of rules that fire for `inputs` plus the input `name` = `value` (not given yet), from their fixpoint.
+
+        Adding an input only adds facts, so the fixpoint grows from the old one, unless a rule that fired tests
+        `name` with `answered: false` (the answer can stop it from holding, and what it derived with it: the
+        inference starts over). A rule that did not fire and needs `name` unanswered cannot start to hold.
+        `near` is the fixpoint's frontier(); without it every rule testing `name` is checked.
+        """
+        if any(rule in fired for rule in self.absent.get(name, ())):
+            return set(self.evaluate({**inputs, name: value})[0])
+        alts = self.alternatives
+        if near is not None:
+            general, by_item = near
+            found = {i for i, groups in general.get(name, ()) if all(all(test_value(op, t, value) for op, t in g) for g in groups)}
+            if isinstance(value, list):
+                for item in value:
+                    found.update(by_item.get((name, item), ()))
+            heap = sorted(found)
+            if not heap:
+                return fired
+            extended = store.extended(name, value)
+        else:
+            extended = store.extended(name, value)
+            start = list(self.testing.get(name, ()))
+            if isinstance(value, list):
+                for item in value:
+                    start.extend(self.having.get((name, item), ()))
+            heap = [i for i in set(start) if i not in fired and extended.rule_holds(alts[i])]
+            if not heap:
+                return fired
+        heapq.heapify(heap)
+        result = set(fired)
+        while heap:
+            index = heapq.heappop(heap)
+            if index in result:
+                continue
+            result.add(index)
+            derived = self.derives[index]
+            if derived is not None and extended.add(*derived):
+                for other in self.testing.get(derived[0], ()):
+                    if other not in result and extended.rule_holds(alts[other]):
+                        heapq.heappush(heap, other)
+        return result
