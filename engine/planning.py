@@ -13,7 +13,7 @@ STAGES = enum_of("stage")  # the seed's order, kept in schemas/common.schema.jso
 ORDERS = ("value", "stages")
 TRIED_FIX = 0.9  # P(a step fixes its cause | the cause, the step listed with share s) = TRIED_FIX × s
 GENERAL_GUIDE = "general_checks"  # the guide whose items are the plan when no cause is suspected
-HELP_SECTION = "get_help"  # its section of where to get help: kept even when those steps were tried
+HELP_SECTION = "get_help"  # its section of where to get help: kept even when tried or moot
 
 
 def round4(value: float) -> float:
@@ -114,8 +114,8 @@ def plan(
 def general_plan(kb: KnowledgeBase, platform: str | None, tried: tuple[str, ...], ruled_out: set[str]) -> list[dict[str, Any]]:
     """The general checks (guide `general_checks`) when no suspected cause leaves a step: one remedy per item, in order.
 
-    An item gives its first referenced remedy that fits the platform, was not tried (except in the help section),
-    is not already in the plan, and is not moot (every cause listing it ruled out).
+    An item gives its first referenced remedy that fits the platform, is not already in the plan, was not tried
+    and is not moot (every cause listing it ruled out); the last two do not apply to the help section.
     """
     guide = kb.entities.get("guide", {}).get(GENERAL_GUIDE)
     if not guide:
@@ -134,10 +134,11 @@ def general_plan(kb: KnowledgeBase, platform: str | None, tried: tuple[str, ...]
                     continue
                 if not fits_platform(kb.remedies[remedy], platform):
                     continue
-                if remedy in tried and section["id"] != HELP_SECTION:
+                helping = section.get("id") == HELP_SECTION  # where to get help is never done with or moot
+                if remedy in tried and not helping:
                     continue
                 causes = listed_by.get(remedy, [])
-                if causes and all(c in ruled_out for c in causes):
+                if causes and all(c in ruled_out for c in causes) and not helping:
                     continue
                 data = kb.remedies[remedy]
                 steps.append(

@@ -178,7 +178,7 @@ class _Candidate:
         for value, _ in answers:
             fired = qm.backend.fired_with(state.inputs, state.store, state.fired, ident, value, state.near)
             weak = model.weak(tuple(value)) if ident == "symptoms" else state.weak
-            if fired == state.fired and weak is state.weak:
+            if fired == state.fired and np.array_equal(weak, state.weak):
                 self.rows.append(None)
                 continue
             delta = fired ^ state.fired

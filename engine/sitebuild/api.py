@@ -36,12 +36,15 @@ def _add_html(entry: dict, field: str) -> None:
 
 # what api/rules.json (the wizard's input) takes from each kind; incremental builds watch the same fields
 OBSERVATION_FIELDS = (
-    "type", "derived", "title", "question", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum", "pattern",
+    "type", "derived", "title", "question", "why", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum",
+    "pattern", "prior_true",
 )  # fmt: skip
 CAUSE_FIELDS = ("title", "area", "remedies", "prior")
 REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice")  # and the platforms of its steps
 SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases")
-WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS))
+WIZARD_GUIDES = ("general_checks", "consultation_template")  # the plan with no suspected cause; the consultation text
+GUIDE_FIELDS = ("title", "sections")
+WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS + GUIDE_FIELDS))
 
 
 def step_platforms(remedy: dict) -> list[str]:
@@ -77,6 +80,7 @@ def rules_document(kb: KnowledgeBase) -> dict:
     rules = [{**rule, "topic": kb.rule_topic.get(rule.get("id", ""), "")} for rule in kb.rules]
     for rule in rules:
         rule.pop("sources", None)
+    guides = {ident: _wizard_guide(kb.entities["guide"][ident]) for ident in WIZARD_GUIDES if ident in kb.entities.get("guide", {})}
     return {
         "format": RULES_FORMAT,
         "mailkb": __version__,
@@ -86,7 +90,21 @@ def rules_document(kb: KnowledgeBase) -> dict:
         "remedies": remedies,
         "symptoms": symptoms,
         "rules": rules,
+        "guides": guides,
     }
+
+
+def _wizard_guide(guide: dict) -> dict:
+    """A guide's sections and items as the wizard reads them: ids, titles, labels and references."""
+    sections = [
+        {
+            "id": section.get("id"),
+            "title": section.get("title"),
+            "items": [{k: item[k] for k in ("id", "label", "refs") if k in item} for item in section.get("items") or ()],
+        }
+        for section in guide.get("sections") or ()
+    ]
+    return {"title": guide.get("title"), "sections": sections}
 
 
 def entry_json(entry: dict) -> str:

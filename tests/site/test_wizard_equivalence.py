@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from mailkb import KnowledgeBase, load_kb
 from mailkb.diagnosis import diagnose
+from mailkb.query import WHOLE_UNITS
 from mailkb.sitebuild.api import rules_document
 
 from .nodejs import NodeEngine
@@ -213,7 +214,8 @@ def queries(kb: KnowledgeBase) -> st.SearchStrategy[dict[str, Any]]:
             parts[ident] = st.sampled_from([v["value"] for v in obs["values"]])
         elif kind == "number":
             low, high = obs["minimum"], obs["maximum"]
-            near = [x for t in thresholds for x in (t - 1, t, t + 1, t + 0.5) if low <= x <= high]
+            whole = obs.get("unit") in WHOLE_UNITS  # ports, counts, codes and bits are whole numbers
+            near = [t + d for t in thresholds for d in (-1, 0, 1, 0.5) if low <= t + d <= high and (not whole or float(t + d).is_integer())]
             parts[ident] = st.one_of(st.sampled_from(near or [low]), st.integers(int(low), int(high)))
         elif kind == "symptom_list":
             parts[ident] = st.lists(st.sampled_from(sorted(kb.symptoms)), max_size=3, unique=True) if kb.symptoms else st.just([])
@@ -228,7 +230,18 @@ def queries(kb: KnowledgeBase) -> st.SearchStrategy[dict[str, Any]]:
             )
             if values:
                 parts[ident] = st.sampled_from(values)
-    return st.fixed_dictionaries({}, optional=parts)
+    return st.fixed_dictionaries({}, optional=parts).flatmap(lambda query: _with_lists(kb, query))
+
+
+def _with_lists(kb: KnowledgeBase, query: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """The query, sometimes with `unknown` (unanswered inputs) and `tried` (remedy ids) lists."""
+    unanswered = sorted(k for k, o in kb.observations.items() if not o.get("derived") and k not in query)
+    lists: dict[str, st.SearchStrategy] = {}
+    if unanswered:
+        lists["unknown"] = st.lists(st.sampled_from(unanswered), max_size=4, unique=True)
+    if kb.remedies:
+        lists["tried"] = st.lists(st.sampled_from(sorted(kb.remedies)), max_size=3, unique=True)
+    return st.fixed_dictionaries({}, optional=lists).map(lambda extra: {**query, **extra})
 
 
 def _leaves(node: dict):
