@@ -42,8 +42,11 @@ def test_durable_equals_reference_and_output_is_valid(kb):
         assert not list(schema.iter_errors(durable.to_dict()))
         stages = diagnose(query, kb=kb, backend="reference", order="stages")
         assert sorted(s["remedy"] for s in stages.plan) == sorted(s["remedy"] for s in reference.plan)
-        ranks = [STAGES.index(s["stage"]) for s in stages.plan]
-        assert ranks == sorted(ranks)
+        if any("general" in s for s in stages.plan):  # general checks keep the guide's order under either order (§6)
+            assert stages.plan == reference.plan
+        else:
+            ranks = [STAGES.index(s["stage"]) for s in stages.plan]
+            assert ranks == sorted(ranks)
 
     check()
 
