@@ -110,7 +110,13 @@ def _add_engine_commands(sub) -> None:
     diagnose = sub.add_parser("diagnose", help="diagnose a query (JSON on stdin or --input, or -o id=value)")
     diagnose.add_argument("--input", "-i", metavar="FILE", help="JSON query file ('-' for stdin)")
     diagnose.add_argument("-o", dest="pairs", action="append", default=[], metavar="ID=VALUE", help="one observation (repeatable)")
-    diagnose.add_argument("--json", action="store_true", help="print the JSON contract instead of the report")
+    diagnose.add_argument(
+        "--format",
+        choices=("text", "json", "consult"),
+        default="text",
+        help="the report (default), the JSON contract, or the consultation text for Apple Support or a carrier",
+    )
+    diagnose.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
     _engine_options(diagnose)
     diagnose.set_defaults(func=cmd_diagnose)
     ask = sub.add_parser("ask", help="a dialogue that asks the next best question (answers can be piped in)")
@@ -157,9 +163,15 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from .loader import load_kb
 
     kb = load_kb(args.kb)
-    result = diagnose(_read_query(args, kb), kb=kb, backend=args.engine, order=args.order)
-    if args.json:
+    query = _read_query(args, kb)
+    result = diagnose(query, kb=kb, backend=args.engine, order=args.order)
+    if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "consult":
+        from .consultation import consultation
+        from .query import validate
+
+        print(consultation(result, kb, validate(kb, query), args.lang))
     else:
         from .report import render
 

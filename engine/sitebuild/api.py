@@ -95,12 +95,12 @@ def rules_document(kb: KnowledgeBase) -> dict:
 
 
 def _wizard_guide(guide: dict) -> dict:
-    """A guide's sections and items as the wizard reads them: ids, titles, labels and references."""
+    """A guide's sections and items as the wizard reads them: ids, titles, labels, details and references."""
     sections = [
         {
             "id": section.get("id"),
             "title": section.get("title"),
-            "items": [{k: item[k] for k in ("id", "label", "refs") if k in item} for item in section.get("items") or ()],
+            "items": [{k: item[k] for k in ("id", "label", "detail", "refs") if k in item} for item in section.get("items") or ()],
         }
         for section in guide.get("sections") or ()
     ]

@@ -683,5 +683,123 @@
     };
   }
 
-  return { STAGES, round4, normalize, makeMatcher, alternatives, prepare, diagnose, leads };
+  // ---------- the consultation text (engine/consultation.py) ----------
+  const CONSULT = {
+    ja: {
+      head: "【相談用メモ】iCloud メール",
+      note: "※パスワード、アプリ用パスワード、確認コードは書かないでください(相談先に伝える必要はありません)。",
+      unknown: "分からない", yes: "はい", no: "いいえ", message: "表示されたメッセージ", triedNone: "(まだ試していません)",
+      triedResult: "直らなかった", other: "そのほかの確認結果", causes: "診断の見立て(参考。確定ではありません)",
+      noCauses: "(原因はまだ絞り込めていません)", confidence: "確からしさ", fill: "記入", sep: "、", quote: (x) => `「${x}」`,
+      removed: "[伏せ字]", units: { percent: " %", mb: " MB", count: " 件", minutes: " 分", bits: " ビット" },
+    },
+    en: {
+      head: "[Notes for support] iCloud Mail",
+      note: "Never write a password, an app-specific password or a verification code here (support does not need them).",
+      unknown: "don't know", yes: "yes", no: "no", message: "Message shown", triedNone: "(nothing tried yet)",
+      triedResult: "did not help", other: "Other answers", causes: "What the diagnosis suggests (for reference, not certain)",
+      noCauses: "(no likely cause yet)", confidence: "confidence", fill: "fill in", sep: ", ", quote: (x) => `“${x}”`,
+      removed: "[removed]", units: { percent: " %", mb: " MB", count: "", minutes: " min", bits: " bits" },
+    },
+  };
+  const BLANK = "＿＿＿＿";
+  const MAX_QUOTE = 300;
+  const SECRET_WORD = "(?:パスワード|パスコード|暗証番号|確認コード|認証コード|(?<![A-Za-z])(?:password|passcode|passwd|pw|pin|verification code|security code)(?![A-Za-z]))";
+  const GAP = "[ \\t\\u3000]*";
+  const SECRETS = [
+    new RegExp("()[A-Za-z]{4}-[A-Za-z]{4}-[A-Za-z]{4}-[A-Za-z]{4}", "g"),
+    new RegExp("()(?<![0-9０-９])[0-9０-９]{3}[ -]?[0-9０-９]{3}(?![0-9０-９])", "g"),
+    new RegExp("(" + SECRET_WORD + GAP + "[:：=＝]" + GAP + ")[^ \\t\\n\\r\\f\\v\\u3000「」『』\"'、。,]+", "gi"),
+    new RegExp("(" + SECRET_WORD + GAP + "(?:は|is|was)" + GAP + ")[!-~]*[0-9!#$%&*+/?@^_~][!-~]*", "gi"),
+  ];
+
+  function scrub(text, lang) {
+    const removed = CONSULT[lang].removed;
+    for (const pattern of SECRETS) text = text.replace(pattern, (m, keep) => keep + removed);
+    return text;
+  }
+
+  function numberText(value) {
+    const rounded = round4(value);
+    return Number.isInteger(rounded) ? String(rounded) : String(rounded);
+  }
+
+  function cut(text) {
+    text = text.replace(/[\t\n\r\f\v ]+/g, " ").replace(/^ +| +$/g, "");
+    const chars = [...text];
+    return chars.length <= MAX_QUOTE ? text : chars.slice(0, MAX_QUOTE).join("") + "…";
+  }
+
+  function titleOf(doc, kind, id, lang) {
+    const entity = (doc[kind] || {})[id] || {};
+    return (entity.title && entity.title[lang]) || id;
+  }
+
+  function valueText(doc, ident, value, lang) {
+    const w = CONSULT[lang];
+    const obs = doc.observations[ident] || {};
+    if (typeof value === "boolean") return value ? w.yes : w.no;
+    if (Array.isArray(value)) return value.map((s) => titleOf(doc, "symptoms", s, lang)).join(w.sep);
+    if (typeof value === "number") return numberText(value) + (w.units[obs.unit] || "");
+    const option = (obs.values || []).find((v) => v.value === value);
+    if (option) return option.label[lang];
+    return w.quote(cut(scrub(String(value), lang)));
+  }
+
+  /** The consultation text for Apple Support or a carrier, equal to `mailkb diagnose --format consult`. */
+  function consultation(prep, query, result, lang) {
+    const doc = prep.doc;
+    const w = CONSULT[lang];
+    const unknown = new Set(query.unknown || []);
+    const tried = [...new Set(query.tried || [])];
+    const answered = {};
+    for (const [k, v] of Object.entries(query)) if (!RESERVED.includes(k)) answered[k] = k === "symptoms" ? [...new Set(v)] : v;
+    const matched = result.symptoms.filter((s) => s.from === "error_message").map((s) => s.id);
+    const fieldLine = (ident) => {
+      const name = ident === "error_message" ? w.message : titleOf(doc, "observations", ident, lang);
+      if (ident in answered) {
+        let value = valueText(doc, ident, answered[ident], lang);
+        if (ident === "symptoms" && matched.length) value = [...answered[ident], ...matched].map((s) => titleOf(doc, "symptoms", s, lang)).join(w.sep);
+        return `${name}: ${value}`;
+      }
+      if (ident === "symptoms" && matched.length) return `${name}: ${matched.map((s) => titleOf(doc, "symptoms", s, lang)).join(w.sep)}`;
+      return `${name}: ${unknown.has(ident) ? w.unknown : BLANK}`;
+    };
+    const lines = [w.head, w.note, ""];
+    const shown = new Set();
+    const guide = (doc.guides || {}).consultation_template || {};
+    for (const section of guide.sections || []) {
+      for (const item of section.items || []) {
+        lines.push(`■ ${item.label[lang]}`);
+        if (item.detail) lines.push(`  (${item.detail[lang].replace(/^ +| +$/g, "")})`);
+        for (const ref of item.refs || []) {
+          if (!ref.startsWith("observation:")) continue;
+          const ident = ref.slice("observation:".length);
+          if (!doc.observations[ident]) continue;
+          shown.add(ident);
+          lines.push(`  - ${fieldLine(ident)}`);
+        }
+        if (item.id === "actions_taken") {
+          for (const remedy of tried) lines.push(`  - ${titleOf(doc, "remedies", remedy, lang)} → ${w.triedResult}`);
+          if (!tried.length) lines.push(`  - ${w.triedNone}`);
+        }
+        lines.push(`  - ${w.fill}: ${BLANK}`);
+        lines.push("");
+      }
+    }
+    const others = Object.keys(answered).sort(cmp).filter((k) => !shown.has(k));
+    if (others.length) {
+      lines.push(`■ ${w.other}`);
+      for (const ident of others) lines.push(`  - ${fieldLine(ident)}`);
+      lines.push("");
+    }
+    lines.push(`■ ${w.causes}`);
+    result.causes.slice(0, 3).forEach((cause, i) => {
+      lines.push(`  ${i + 1}. ${titleOf(doc, "causes", cause.id, lang)} (${w.confidence} ${Math.round(cause.confidence * 100)}%)`);
+    });
+    if (!result.causes.length) lines.push(`  ${w.noCauses}`);
+    return lines.join("\n");
+  }
+
+  return { STAGES, round4, normalize, makeMatcher, alternatives, prepare, diagnose, leads, consultation, scrub };
 });

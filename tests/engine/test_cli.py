@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from mailkb.ask import clearly_leads, run_dialogue
+from mailkb.ask import run_dialogue
 from mailkb.cli import main
+from mailkb.questions import clearly_leads
 from mailkb.schemas import validator
 
 from .conftest import FIXTURES
@@ -128,8 +129,8 @@ def test_ask_stops_when_one_cause_clearly_leads(basic_kb):
         },
         kb=basic_kb,
     )
-    assert clearly_leads(clear)
-    assert not clearly_leads(diagnose({}, kb=basic_kb))
+    assert clearly_leads(clear.causes)
+    assert not clearly_leads(diagnose({}, kb=basic_kb).causes)
 
 
 def test_ask_command_reads_stdin(monkeypatch, capsys):

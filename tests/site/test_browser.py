@@ -228,7 +228,10 @@ def test_wizard_dialogue_by_keyboard_survives_reload(browser, server):
     question = page.get_attribute("#wizard-question", "data-observation")
     assert question
     page.focus("#wizard-question input")
-    page.keyboard.press("Space")  # choose the first option
+    if page.get_attribute("#wizard-question input", "type") in ("number", "text"):
+        page.keyboard.type(page.get_attribute("#wizard-question input", "min") or "1")  # a value the field accepts
+    else:
+        page.keyboard.press("Space")  # choose the first option
     page.keyboard.press("Enter")  # submit the answer
     page.wait_for_function(f"location.search.includes({json.dumps(question + '=')})")
     url = page.url

@@ -1,9 +1,11 @@
 """One rule language, two evaluators: the wizard's JavaScript answers exactly like the Python engine.
 
-Random knowledge bases (random rules over a small vocabulary) and random observation sets are diagnosed by
-`mailkb.diagnose` (reference backend) and by site/static/rulelang.js in Node; the outputs must be equal:
-symptoms, derived facts, causes with confidences and evidence, ruled-out causes, plan, next questions, trace.
-The bundled knowledge base gets the same treatment with observation sets drawn from its own vocabulary.
+Random knowledge bases (random rules over a small vocabulary) and random observation sets (with `unknown` and
+`tried` lists) are diagnosed by `mailkb.diagnose` (reference backend) and by site/static/rulelang.js in Node;
+the outputs must be equal: symptoms, derived facts, causes with confidences, evidence and tried steps,
+ruled-out causes, plan (general checks included), next questions with their values, trace, and the
+consultation text in both languages. The bundled knowledge base gets the same treatment with observation sets
+drawn from its own vocabulary.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailkb import KnowledgeBase, load_kb
+from mailkb.consultation import consultation
 from mailkb.diagnosis import diagnose
-from mailkb.query import WHOLE_UNITS
+from mailkb.query import WHOLE_UNITS, validate
 from mailkb.sitebuild.api import rules_document
 
 from .nodejs import NodeEngine
@@ -54,6 +57,10 @@ MESSAGE_PIECES = [
     "ー",
     "メール",
     'Enter the password for "Work"',
+    " パスワード: Abc123! ",  # secrets the consultation text must remove, in both implementations
+    " 確認コードは 123 456 です ",
+    " abcd-efgh-ijkl-mnop ",
+    "password is s3cret#",
 ]
 
 
@@ -254,13 +261,15 @@ def _leaves(node: dict):
 
 
 def _python(kb: KnowledgeBase, query: dict, order: str) -> dict:
-    result = diagnose(query, kb=kb, backend="reference", order=order).to_dict()
+    diagnosis = diagnose(query, kb=kb, backend="reference", order=order)
+    result = diagnosis.to_dict()
     result.pop("engine")
+    result["consult"] = {lang: consultation(diagnosis, kb, validate(kb, query), lang) for lang in ("ja", "en")}
     return json.loads(json.dumps(result))  # the JSON the site would see
 
 
 def _javascript(node: NodeEngine, query: dict, order: str, doc: dict | None = None) -> dict:
-    result = node.diagnose(query, order, doc)
+    result = node.diagnose(query, order, doc, consult=True)
     result.pop("engine")
     return result
 
