@@ -2,8 +2,8 @@
 
 The rules give each cause a suspicion (1 − Π(1 − w)); the causes' priors give the distribution with nothing known.
 The belief mixes the two: with probability β = Π(1 − a(c)) none of the suspicions is right, and then the cause is
-distributed by prior, where a cause that nothing connects to the reported symptoms keeps only LEAK of its prior
-(a symptom the cause does not produce is evidence against it). The expected cost of repair (Heckerman, Breese and
+distributed by prior, where a cause that neither a rule nor the symptoms' `related` lists connect to the reported
+symptoms keeps only LEAK of its prior (a symptom the cause does not produce is evidence against it). The expected cost of repair (Heckerman, Breese and
 Rommelse 1995) follows the plan in the order P(fix)/minutes and may hand what is left to support at any point.
 
 Beliefs and costs are computed for many hypothetical answers at once, one row each, with numpy. Every sum and
@@ -111,8 +111,8 @@ class CauseModel:
 
 
 def symptom_links(kb: KnowledgeBase, conclusions: list[tuple[str, Any]]) -> dict[str, set[str]]:
-    """symptom -> the causes connected to it (§7.1): a rule about the cause tests `symptoms has` it, or a fact
-    derived from it, or the cause has the symptom's area."""
+    """symptom -> the causes connected to it (§7.1): a rule about the cause tests `symptoms has` it, or a fact derived
+    from it; or the symptom's `related` names the cause, or names a symptom whose `related` names it."""
     alts = [alternatives(rule["when"]) for rule in kb.rules]
 
     def mentioned(alt: Any, derived_from: dict[str, set[str]]) -> set[str]:
@@ -140,11 +140,19 @@ def symptom_links(kb: KnowledgeBase, conclusions: list[tuple[str, Any]]) -> dict
             for alt in alts[rule]:
                 for symptom in mentioned(alt, derived_from):
                     links.setdefault(symptom, set()).add(cause)
-    for symptom, data in kb.symptoms.items():
-        for cause, cause_data in kb.causes.items():
-            if data.get("area") is not None and data.get("area") == cause_data.get("area"):
+    for symptom in kb.symptoms:
+        for cause in related(kb, symptom, "cause"):
+            links.setdefault(symptom, set()).add(cause)
+        for other in related(kb, symptom, "symptom"):
+            for cause in related(kb, other, "cause"):
                 links.setdefault(symptom, set()).add(cause)
     return links
+
+
+def related(kb: KnowledgeBase, symptom: str, kind: str) -> list[str]:
+    """The ids of a kind (cause, symptom) a symptom's `related` list names."""
+    data = kb.symptoms.get(symptom) or {}
+    return [ref.partition(":")[2] for ref in data.get("related") or () if isinstance(ref, str) and ref.partition(":")[0] == kind]
 
 
 def beliefs(model: CauseModel, remaining: np.ndarray, ruled: np.ndarray, factors: np.ndarray, weak: np.ndarray) -> np.ndarray:

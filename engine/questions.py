@@ -22,6 +22,7 @@ from .rulelang import test_value
 
 MAX_QUESTIONS = 5
 MIN_COST = 0.5
+PAIR_ANSWERS = 12  # two questions a rule needs together are also scored as a pair when they have ≤ 12 joint answers
 NEVER_ASKED = ("error_message",)  # asked as itself when a dialogue starts, never as a next question
 LEAD_CONFIDENCE = 0.8
 LEAD_MARGIN = 0.3
@@ -143,41 +144,59 @@ def next_questions(
     tried: tuple[str, ...],
     settled: bool,
 ) -> list[dict[str, Any]]:
-    """The best questions, each {observation, score, value, cost_minutes, rules, why, changes_leader} (§7.5).
+    """The best questions, each {observation, score, value, cost_minutes, rules, why, changes_leader[, with]} (§7.5).
 
     `settled`: the leading cause is clear (§8), so only questions whose answer could change the leader are kept.
     """
     state = _State(qm, inputs, store, fired, frozenset(tried))
     if not (state.belief > 0).any():
         return []
-    candidates = [
-        _Candidate(qm, state, ident, answers) for ident, answers in qm.answers.items() if ident not in inputs and ident not in unknown
-    ]
+    asked = {ident: answers for ident, answers in qm.answers.items() if ident not in inputs and ident not in unknown and answers}
+    candidates = [_Candidate(qm, state, (ident,), [((value,), p) for value, p in answers]) for ident, answers in asked.items()]
+    for first, second in sorted(state.near.pairs):  # §7.4: questions a rule needs together
+        if first in asked and second in asked and len(asked[first]) * len(asked[second]) <= PAIR_ANSWERS:
+            joint = [((v1, v2), p1 * p2) for v1, p1 in asked[first] for v2, p2 in asked[second]]
+            candidates.append(_Candidate(qm, state, (first, second), joint))
     candidates = [c for c in candidates if c.changed]
     _value(qm, state, candidates)
-    scored = []
+    best: dict[str, tuple[float, _Candidate]] = {}  # question -> its best option (alone, or with another question)
+    leader_change: set[str] = set()
     for candidate in candidates:
-        question = candidate.question(qm)
-        if question["score"] > 0 and (question["changes_leader"] or not settled):
-            scored.append(question)
+        score = round4(candidate.value / max(candidate.cost(qm), MIN_COST))
+        for ident in candidate.names:
+            if candidate.changes_leader:
+                leader_change.add(ident)
+            if (
+                ident not in best
+                or score > best[ident][0]
+                or (score == best[ident][0] and len(candidate.names) < len(best[ident][1].names))
+            ):
+                best[ident] = (score, candidate)
+    scored = []
+    for ident, (score, candidate) in best.items():
+        if score > 0 and (ident in leader_change or not settled):
+            scored.append(candidate.question(qm, ident, score, ident in leader_change))
     scored.sort(key=lambda q: (-q["score"], q["cost_minutes"], q["observation"]))
     return scored[:MAX_QUESTIONS]
 
 
 class _Candidate:
-    """One question: each answer's hypothetical inference (§7.4, steps 1–2)."""
+    """One question, or two asked together: each answer's hypothetical inference (§7.4, steps 1–2)."""
 
-    def __init__(self, qm: QuestionModel, state: _State, ident: str, answers: list[tuple[Any, float]]):
+    def __init__(self, qm: QuestionModel, state: _State, names: tuple[str, ...], answers: list[tuple[tuple, float]]):
         model = qm.model
-        self.ident = ident
+        self.names = names
         self.priors = [p for _, p in answers]
         self.rows: list[tuple[np.ndarray, set[int], np.ndarray] | None] = []  # per answer, None when nothing changes
         self.changed_rules: set[int] = set()
         self.changes_leader = False
         self.value = 0.0
-        for value, _ in answers:
-            fired = qm.backend.fired_with(state.inputs, state.store, state.fired, ident, value, state.near)
-            weak = model.weak(tuple(value)) if ident == "symptoms" else state.weak
+        for values, _ in answers:
+            if len(names) == 1:
+                fired = qm.backend.fired_with(state.inputs, state.store, state.fired, names[0], values[0], state.near)
+            else:
+                fired = qm.backend.fired_with_both(state.inputs, state.store, state.fired, *zip(names, values, strict=True), state.near)
+            weak = model.weak(tuple(values[0])) if names == ("symptoms",) else state.weak
             if fired == state.fired and np.array_equal(weak, state.weak):
                 self.rows.append(None)
                 continue
@@ -196,18 +215,26 @@ class _Candidate:
             self.rows.append((remaining, ruled, weak))
         self.changed = any(row is not None for row in self.rows)
 
-    def question(self, qm: QuestionModel) -> dict[str, Any]:
-        observation = qm.kb.observations[self.ident]
-        cost = observation.get("cost_minutes", 1)
-        return {
-            "observation": self.ident,
-            "score": round4(self.value / max(cost, MIN_COST)),
+    def cost(self, qm: QuestionModel) -> float:
+        total = 0.0
+        for ident in self.names:
+            total += qm.kb.observations[ident].get("cost_minutes", 1)
+        return total
+
+    def question(self, qm: QuestionModel, ident: str, score: float, changes_leader: bool) -> dict[str, Any]:
+        observation = qm.kb.observations[ident]
+        question = {
+            "observation": ident,
+            "score": score,
             "value": round4(self.value),
-            "cost_minutes": cost,
+            "cost_minutes": observation.get("cost_minutes", 1),
             "rules": [qm.kb.rules[r]["id"] for r in sorted(self.changed_rules)],
             "why": observation.get("why") or observation["title"],
-            "changes_leader": self.changes_leader,
+            "changes_leader": changes_leader,
         }
+        if len(self.names) == 2:
+            question["with"] = next(name for name in self.names if name != ident)
+        return question
 
 
 def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> None:
@@ -242,12 +269,14 @@ def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> No
         bases += [w / total for w in capped]
         first += len(candidate.rows)
     weighted = np.array(bases)[:, None] * ratios  # b(a) m(a, c)
-    norms = np.empty_like(weighted)  # N_c = Σ_a b(a) m(a, c), over the answers of the row's question, in order
-    first = 0
-    for candidate in candidates:
-        last = first + len(candidate.rows)
-        norms[first:last] = np.cumsum(weighted[first:last], axis=0)[-1]
-        first = last
+    # N_c = Σ_a b(a) m(a, c) over the answers of each question, in order: the rows of each question side by side,
+    # padded with zeros (which add nothing), summed by one cumsum
+    sizes = [len(c.rows) for c in candidates]
+    owner = np.repeat(np.arange(len(candidates)), sizes)
+    position = np.concatenate([np.arange(k) for k in sizes])
+    padded = np.zeros((len(candidates), max(sizes), n))
+    padded[owner, position] = weighted
+    norms = np.cumsum(padded, axis=1)[:, -1][owner]
     with np.errstate(divide="ignore", invalid="ignore"):
         likelihood = np.where(norms > 0, weighted / norms, np.array(bases)[:, None])
         joint = np.where(live, prior * likelihood, 0.0)

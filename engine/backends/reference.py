@@ -11,13 +11,21 @@ its symptoms can start.
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..facts import Alternative, FactStore, alternatives
 from ..kb import KnowledgeBase
 from ..rulelang import conclusion, test_value
 
-Frontier = tuple[dict[str, list[tuple[int, tuple]]], dict[tuple[str, Any], list[int]]]
+
+@dataclass
+class Frontier:
+    """The rules one or two new input facts can start (ReferenceBackend.frontier)."""
+
+    near: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)  # fact -> (rule, its groups on the fact)
+    near_item: dict[tuple[str, Any], list[int]] = field(default_factory=dict)  # (list fact, item) -> rules
+    pairs: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (fact, fact), sorted -> rules
 
 
 class ReferenceBackend:
@@ -84,31 +92,81 @@ class ReferenceBackend:
         return self.evaluate(inputs)[0]
 
     def frontier(self, store: FactStore, fired: set[int]) -> Frontier:
-        """For a fixpoint: per input fact not given, the rules that did not fire with an alternative whose groups all
-        hold except those on that fact, with those groups. Only these can start to hold when the fact is given
-        (others need a second new fact, or a derived one: fired_with follows those). Groups of `has` tests alone are
+        """For a fixpoint, the rules that did not fire but can start to hold when one or two input facts (not given)
+        are added: an alternative whose groups all hold except those on that fact (or on exactly those two facts).
+        Others need more new facts, or a derived one (fired_with follows those). Groups of `has` tests alone are
         filed under (fact, item) when they name one item, so a one-item list answer looks at its own rules only."""
-        near: dict[str, list[tuple[int, tuple]]] = {}
-        near_item: dict[tuple[str, Any], list[int]] = {}
+        found = Frontier()
+        values = store.values
         for index, alts in enumerate(self.alternatives):
             if index in fired:
                 continue
             for alt in alts:
-                failing = {fact for fact, tests in alt if not store.group_holds(fact, tests)}
-                if len(failing) != 1:
+                failing = {
+                    fact for fact, tests in alt if (fact not in values and tests[0][0] != "answered") or not store.group_holds(fact, tests)
+                }
+                if not 1 <= len(failing) <= 2 or any(f in store.given or f in self.derived_facts for f in failing):
                     continue
-                (fact,) = failing
-                if fact in store.given or fact in self.derived_facts:
+                groups = {f: tuple(tests for name, tests in alt if name == f) for f in failing}
+                if any(tests[0][0] == "answered" for g in groups.values() for tests in g):
+                    continue  # needs the fact unanswered: giving it cannot make this alternative hold
+                if len(failing) == 2:
+                    found.pairs.setdefault(tuple(sorted(failing)), set()).add(index)
                     continue
-                groups = tuple(tests for name, tests in alt if name == fact)
-                if any(tests[0][0] == "answered" for tests in groups):
-                    continue
-                items = {t for tests in groups for op, t in tests if op == "has"}
-                if len(items) == 1 and all(op == "has" for tests in groups for op, _ in tests):
-                    near_item.setdefault((fact, items.pop()), []).append(index)
+                ((fact, fact_groups),) = groups.items()
+                items = {t for tests in fact_groups for op, t in tests if op == "has"}
+                if len(items) == 1 and all(op == "has" for tests in fact_groups for op, _ in tests):
+                    found.near_item.setdefault((fact, items.pop()), []).append(index)
                 else:
-                    near.setdefault(fact, []).append((index, groups))
-        return near, near_item
+                    found.near.setdefault(fact, []).append((index, fact_groups))
+        return found
+
+    def fired_with_both(
+        self,
+        inputs: dict[str, Any],
+        store: FactStore,
+        fired: set[int],
+        first: tuple[str, Any],
+        second: tuple[str, Any],
+        near: Frontier,
+    ) -> set[int]:
+        """The set of rules that fire for `inputs` plus two input facts (neither given yet), from their fixpoint."""
+        (name1, value1), (name2, value2) = first, second
+        if any(rule in fired for name in (name1, name2) for rule in self.absent.get(name, ())):
+            return set(self.evaluate({**inputs, name1: value1, name2: value2})[0])
+        extended = store.extended(name1, value1).extended(name2, value2)
+        found: set[int] = set()
+        check = set(near.pairs.get(tuple(sorted((name1, name2))), ()))  # rules that need both: checked whole
+        for (name, value), other in ((first, name2), (second, name1)):
+            absent = self.absent.get(other, ())
+            for index, groups in near.near.get(name, ()):
+                if index in absent:
+                    check.add(index)  # it may need the other fact unanswered
+                elif all(all(test_value(op, t, value) for op, t in g) for g in groups):
+                    found.add(index)
+            for item in value if isinstance(value, list) else ():
+                for index in near.near_item.get((name, item), ()):
+                    (check if index in absent else found).add(index)
+        found |= {i for i in check if extended.rule_holds(self.alternatives[i])}
+        return self._chain(extended, fired, sorted(found))
+
+    def _chain(self, extended: FactStore, fired: set[int], heap: list[int]) -> set[int]:
+        """Fire `heap` and whatever their derived facts start, on top of `fired` (a fixpoint of `extended` before)."""
+        if not heap:
+            return fired
+        heapq.heapify(heap)
+        result = set(fired)
+        while heap:
+            index = heapq.heappop(heap)
+            if index in result:
+                continue
+            result.add(index)
+            derived = self.derives[index]
+            if derived is not None and extended.add(*derived):
+                for other in self.testing.get(derived[0], ()):
+                    if other not in result and extended.rule_holds(self.alternatives[other]):
+                        heapq.heappush(heap, other)
+        return result
 
     def fired_with(
         self,
@@ -129,35 +187,15 @@ class ReferenceBackend:
         if any(rule in fired for rule in self.absent.get(name, ())):
             return set(self.evaluate({**inputs, name: value})[0])
         alts = self.alternatives
+        extended = store.extended(name, value)
         if near is not None:
-            general, by_item = near
-            found = {i for i, groups in general.get(name, ()) if all(all(test_value(op, t, value) for op, t in g) for g in groups)}
+            found = {i for i, groups in near.near.get(name, ()) if all(all(test_value(op, t, value) for op, t in g) for g in groups)}
             if isinstance(value, list):
                 for item in value:
-                    found.update(by_item.get((name, item), ()))
-            heap = sorted(found)
-            if not heap:
-                return fired
-            extended = store.extended(name, value)
-        else:
-            extended = store.extended(name, value)
-            start = list(self.testing.get(name, ()))
-            if isinstance(value, list):
-                for item in value:
-                    start.extend(self.having.get((name, item), ()))
-            heap = [i for i in set(start) if i not in fired and extended.rule_holds(alts[i])]
-            if not heap:
-                return fired
-        heapq.heapify(heap)
-        result = set(fired)
-        while heap:
-            index = heapq.heappop(heap)
-            if index in result:
-                continue
-            result.add(index)
-            derived = self.derives[index]
-            if derived is not None and extended.add(*derived):
-                for other in self.testing.get(derived[0], ()):
-                    if other not in result and extended.rule_holds(alts[other]):
-                        heapq.heappush(heap, other)
-        return result
+                    found.update(near.near_item.get((name, item), ()))
+            return self._chain(extended, fired, sorted(found))
+        start = list(self.testing.get(name, ()))
+        if isinstance(value, list):
+            for item in value:
+                start.extend(self.having.get((name, item), ()))
+        return self._chain(extended, fired, [i for i in set(start) if i not in fired and extended.rule_holds(alts[i])])

@@ -41,7 +41,7 @@ OBSERVATION_FIELDS = (
 )  # fmt: skip
 CAUSE_FIELDS = ("title", "area", "remedies", "prior")
 REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice")  # and the platforms of its steps
-SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases")
+SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases", "related")
 WIZARD_GUIDES = ("general_checks", "consultation_template")  # the plan with no suspected cause; the consultation text
 GUIDE_FIELDS = ("title", "sections")
 WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS + GUIDE_FIELDS))
@@ -74,6 +74,7 @@ def rules_document(kb: KnowledgeBase) -> dict:
             "area": s.get("area"),
             "messages": [m.get("text") for m in s.get("messages") or ()],
             "search_phrases": list(s.get("search_phrases") or ()),
+            "related": [r for r in s.get("related") or () if r.startswith(("cause:", "symptom:"))],
         }
         for ident, s in sorted(kb.symptoms.items())
     }

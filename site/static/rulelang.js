@@ -12,6 +12,7 @@
   const STAGES = ["auth", "receive", "network", "send", "device_os", "support"];
   const MAX_QUESTIONS = 5;
   const MIN_COST = 0.5;
+  const PAIR_ANSWERS = 12;  // §7.4: two questions a rule needs together, scored as a pair up to 12 joint answers
   const TRIED_FIX = 0.9;  // §5: a step fixes its cause with probability 0.9 × its share
   const DEFAULT_PRIOR = 0.01;  // §7.1: a cause without `prior`
   const LEAK = 0.1;  // §7.1: the prior weight kept by a cause nothing connects to the reported symptoms
@@ -428,8 +429,10 @@
       const cause = what === "suspect" ? detail[0] : detail;
       for (const alt of prep.alternatives[rule]) for (const s of mentioned(alt)) link(s, cause);
     });
-    for (const [sid, sym] of Object.entries(doc.symptoms)) {
-      for (const [cid, cause] of Object.entries(doc.causes)) if (sym.area != null && sym.area === cause.area) link(sid, cid);
+    const related = (sid, kind) => ((doc.symptoms[sid] || {}).related || []).filter((r) => typeof r === "string" && r.slice(0, r.indexOf(":")) === kind).map((r) => r.slice(r.indexOf(":") + 1));
+    for (const sid of Object.keys(doc.symptoms)) {
+      for (const cid of related(sid, "cause")) link(sid, cid);
+      for (const other of related(sid, "symptom")) for (const cid of related(other, "cause")) link(sid, cid);
     }
     return links;
   }
@@ -544,15 +547,16 @@
       return best === null ? null : best[2];
     };
     const live = prior.map((x) => x > 0);
-    const questions = [];
-    for (const [ident, answers] of model.answers) {
-      if (ident in inputs || unknown.includes(ident) || !answers.length) continue;
+    // one candidate: a question alone, or two a rule needs together (§7.4); null when no answer changes anything
+    const score = (names, answers) => {
       const ratios = [];
       const changedRules = new Set();
       let changesLeader = false;
-      for (const [value] of answers) {
-        const firedA = firedSet(prep, Object.assign({}, inputs, { [ident]: value }));
-        const weakA = ident === "symptoms" ? weakOf(model, value) : weak;
+      for (const [values] of answers) {
+        const extra = {};
+        names.forEach((name, k) => { extra[name] = values[k]; });
+        const firedA = firedSet(prep, Object.assign({}, inputs, extra));
+        const weakA = names.length === 1 && names[0] === "symptoms" ? weakOf(model, values[0]) : weak;
         if (sameSet(firedA, fired) && weakA.every((w, i) => w === weak[i])) { ratios.push(null); continue; }
         const delta = new Set([...firedA].filter((r) => !fired.has(r)).concat([...fired].filter((r) => !firedA.has(r))));
         for (const r of delta) changedRules.add(r);
@@ -567,8 +571,7 @@
         const after = belief(model, rem, rul, factors, weakA);
         ratios.push(after.map((x, i) => (live[i] ? x / prior[i] : 0.0)));
       }
-      if (ratios.every((m) => m === null)) continue;
-      // steps 3–6
+      if (ratios.every((m) => m === null)) return null;
       const capped = answers.map(([, b], k) => {
         let top = 1.0;
         if (ratios[k]) for (let i = 0; i < n; i++) if (live[i] && ratios[k][i] > top) top = ratios[k][i];
@@ -587,22 +590,66 @@
         for (const x of joint) pAnswer += x;
         if (pAnswer > 0) expected += pAnswer * expectedCost(model, joint.map((x) => x / pAnswer), shape);
       });
+      let cost = 0.0;
+      for (const name of names) cost += doc.observations[name].cost_minutes === undefined ? 1 : doc.observations[name].cost_minutes;
       const value = cost0 - expected;
+      return { names, value, score: round4(value / Math.max(cost, MIN_COST)), changedRules, changesLeader };
+    };
+    const asked = new Map([...model.answers].filter(([ident, answers]) => !(ident in inputs) && !unknown.includes(ident) && answers.length));
+    const candidates = [];
+    for (const [ident, answers] of asked) candidates.push(score([ident], answers.map(([v, b]) => [[v], b])));
+    for (const [first, second] of pairsOf(prep, inputs, fired)) {
+      if (!asked.has(first) || !asked.has(second) || asked.get(first).length * asked.get(second).length > PAIR_ANSWERS) continue;
+      const joint = [];
+      for (const [v1, p1] of asked.get(first)) for (const [v2, p2] of asked.get(second)) joint.push([[v1, v2], p1 * p2]);
+      candidates.push(score([first, second], joint));
+    }
+    const best = new Map();
+    const leaderChange = new Set();
+    for (const c of candidates) {
+      if (c === null) continue;
+      for (const ident of c.names) {
+        if (c.changesLeader) leaderChange.add(ident);
+        const known = best.get(ident);
+        if (!known || c.score > known.score || (c.score === known.score && c.names.length < known.names.length)) best.set(ident, c);
+      }
+    }
+    const questions = [];
+    for (const [ident, c] of best) {
+      if (!(c.score > 0) || (settled && !leaderChange.has(ident))) continue;
       const obs = doc.observations[ident];
-      const costMinutes = obs.cost_minutes === undefined ? 1 : obs.cost_minutes;
       const question = {
         observation: ident,
-        score: round4(value / Math.max(costMinutes, MIN_COST)),
-        value: round4(value),
-        cost_minutes: costMinutes,
-        rules: [...changedRules].sort((a, b) => a - b).map((i) => prep.rules[i].id),
+        score: c.score,
+        value: round4(c.value),
+        cost_minutes: obs.cost_minutes === undefined ? 1 : obs.cost_minutes,
+        rules: [...c.changedRules].sort((a, b) => a - b).map((i) => prep.rules[i].id),
         why: obs.why || obs.title,
-        changes_leader: changesLeader,
+        changes_leader: leaderChange.has(ident),
       };
-      if (question.score > 0 && (question.changes_leader || !settled)) questions.push(question);
+      if (c.names.length === 2) question.with = c.names.find((x) => x !== ident);
+      questions.push(question);
     }
     questions.sort((a, b) => b.score - a.score || a.cost_minutes - b.cost_minutes || cmp(a.observation, b.observation));
     return questions.slice(0, MAX_QUESTIONS);
+  }
+
+  // §7.4: pairs of input facts (not given) on which alone some rule that did not fire still fails, sorted
+  function pairsOf(prep, inputs, fired) {
+    const store = new FactStore(inputs);
+    for (const i of fired) { const [what, detail] = prep.conclusions[i]; if (what === "derive") store.add(detail[0], detail[1]); }
+    const derivedFacts = new Set(prep.conclusions.filter(([what]) => what === "derive").map(([, d]) => d[0]));
+    const pairs = new Set();
+    prep.alternatives.forEach((alts, index) => {
+      if (fired.has(index)) return;
+      for (const alt of alts) {
+        const failing = [...new Set(alt.filter(([fact, tests]) => !store.groupHolds(fact, tests)).map(([fact]) => fact))];
+        if (failing.length !== 2 || failing.some((f) => store.given.has(f) || derivedFacts.has(f))) continue;
+        if (alt.some(([fact, tests]) => failing.includes(fact) && tests[0][0] === "answered")) continue;
+        pairs.add(JSON.stringify(failing.sort(cmp)));
+      }
+    });
+    return [...pairs].map((x) => JSON.parse(x)).sort((a, b) => cmp(a[0], b[0]) || cmp(a[1], b[1]));
   }
 
   // ---------- §2 + §9 diagnose ----------
