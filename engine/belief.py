@@ -29,8 +29,8 @@ SERVICE_MINUTES = 60.0  # handing what is left to Apple Support or the carrier: 
 class PlanShape:
     """The open remedies of every cause for one platform and set of tried steps, as arrays over the remedies.
 
-    Columns are the remedies in tie order (stage, then id); `causes[r, j]` and `shares[r, j]` give the j-th cause
-    listing remedy r (in cause-id order) and its share, padded with the extra cause index n and share 0.
+    Columns are the remedies in tie order (stage, then id). For each j, `slots[j]` holds the remedies listed by more
+    than j causes, with their j-th cause (in cause-id order) and its share: P(fix) is summed slot after slot.
     """
 
     def __init__(self, model: CauseModel, platform: str | None, tried: frozenset[str]):
@@ -39,14 +39,14 @@ class PlanShape:
             remedies = open_remedies(model.kb, cause, platform, tried)
             for remedy, share in zip(remedies, shares(len(remedies)), strict=True):
                 listed.setdefault(remedy, []).append((i, share))
-        width = max((len(v) for v in listed.values()), default=1)
-        count = len(model.remedies)
-        self.causes = np.full((count, width), len(model.ids), dtype=np.intp)
-        self.shares = np.zeros((count, width))
-        for column, remedy in enumerate(model.remedies):
-            for j, (cause, share) in enumerate(listed.get(remedy, ())):
-                self.causes[column, j] = cause
-                self.shares[column, j] = share
+        width = max((len(v) for v in listed.values()), default=0)
+        # slot j: the remedies with more than j causes, their j-th cause and share (adding slot by slot keeps cause order)
+        self.slots: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for j in range(width):
+            columns = [c for c, r in enumerate(model.remedies) if len(listed.get(r, ())) > j]
+            causes = [listed[model.remedies[c]][j][0] for c in columns]
+            cause_shares = [listed[model.remedies[c]][j][1] for c in columns]
+            self.slots.append((np.array(columns, dtype=np.intp), np.array(causes, dtype=np.intp), np.array(cause_shares)))
 
 
 class CauseModel:
@@ -177,8 +177,9 @@ def expected_costs(model: CauseModel, probabilities: np.ndarray, plan: PlanShape
     """The expected minutes of the best plan per row, §7.2: min(S, min_k Σ_{i≤k} m_i (1 − Σ_{j<i} p_j) + S (1 − Σ_{j≤k} p_j)),
     the steps with p > 0 in the order p/minutes descending (then tie order)."""
     rows = probabilities.shape[0]
-    padded = np.concatenate([probabilities, np.zeros((rows, 1))], axis=1)
-    p_fix = np.cumsum(padded[:, plan.causes] * plan.shares, axis=2)[:, :, -1]
+    p_fix = np.zeros((rows, len(model.remedies)))
+    for columns, causes, shares_j in plan.slots:
+        p_fix[:, columns] += probabilities[:, causes] * shares_j
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(p_fix > 0, p_fix / model.minutes, -np.inf)
     order = np.argsort(-ratio, axis=1, kind="stable")

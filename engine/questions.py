@@ -9,11 +9,15 @@ minutes of the repair plan; its score is that value per minute the question take
 from __future__ import annotations
 
 import itertools
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .backends.reference import ReferenceBackend
+from .backends.reference import Frontier, ReferenceBackend
 from .belief import CauseModel, beliefs, expected_costs
 from .facts import FactStore, alternatives
 from .kb import KnowledgeBase
@@ -22,7 +26,8 @@ from .rulelang import test_value
 
 MAX_QUESTIONS = 5
 MIN_COST = 0.5
-PAIR_ANSWERS = 12  # two questions a rule needs together are also scored as a pair when they have ≤ 12 joint answers
+PAIR_ANSWERS = 12
+REMEMBERED = 64  # states whose scored questions are kept  # two questions a rule needs together are also scored as a pair when they have ≤ 12 joint answers
 NEVER_ASKED = ("error_message",)  # asked as itself when a dialogue starts, never as a next question
 LEAD_CONFIDENCE = 0.8
 LEAD_MARGIN = 0.3
@@ -52,6 +57,61 @@ class QuestionModel:
                             known.append(test)
         inputs = sorted(k for k, o in kb.observations.items() if not o.get("derived"))
         self.answers = {o: self._answers(o) for o in inputs if o not in NEVER_ASKED and o in self.tests}
+        self._options: OrderedDict[str, list[Option]] = OrderedDict()  # a "don't know" leaves the state as it was
+        self._lock = threading.Lock()
+        self._passing: dict[tuple[int, int, str], tuple[int, ...]] = {}
+
+    def passing(self, rule: int, position: int, fact: str, groups: tuple) -> tuple[int, ...]:
+        """The indexes of the answers of question `fact` that pass a rule alternative's groups on it (fixed per KB)."""
+        key = (rule, position, fact)
+        found = self._passing.get(key)
+        if found is None:
+            found = tuple(k for k, (value, _) in enumerate(self.answers[fact]) if _passes(groups, value))
+            self._passing[key] = found
+        return found
+
+    def newly_holding(self, near: Frontier, names: tuple[str, ...]) -> list[set[int]]:
+        """Per answer (joint answer for two questions, the first's answers outer), the frontier rules it makes hold."""
+        per_name = []
+        for name in names:
+            other = next((n for n in names if n != name), None)
+            sets: list[set[int]] = [set() for _ in self.answers[name]]
+            for rule, position, groups, unanswered in near.near.get(name, ()):
+                if other not in unanswered:
+                    for k in self.passing(rule, position, name, groups):
+                        sets[k].add(rule)
+            for k, (value, _) in enumerate(self.answers[name]):
+                for item in value if isinstance(value, list) else ():
+                    sets[k].update(rule for rule, unanswered in near.near_item.get((name, item), ()) if other not in unanswered)
+            per_name.append(sets)
+        if len(names) == 1:
+            return per_name[0]
+        first, second = names
+        both: dict[tuple[int, int], set[int]] = {}
+        for rule, position, groups1, groups2, _ in near.pairs.get((first, second), ()):
+            for k1 in self.passing(rule, position, first, groups1):
+                for k2 in self.passing(rule, -1 - position, second, groups2):
+                    both.setdefault((k1, k2), set()).add(rule)
+        return [
+            per_name[0][k1] | per_name[1][k2] | both.get((k1, k2), set())
+            for k1 in range(len(self.answers[first]))
+            for k2 in range(len(self.answers[second]))
+        ]
+
+    def options(self, inputs: dict[str, Any], store: FactStore, fired: set[int], tried: tuple[str, ...]) -> list[Option]:
+        """options() for a state, remembered for the last few states (they do not depend on `unknown`)."""
+        key = json.dumps([sorted(inputs.items()), sorted(tried)], ensure_ascii=False)
+        with self._lock:
+            found = self._options.get(key)
+            if found is not None:
+                self._options.move_to_end(key)
+                return found
+        found = options(self, inputs, store, fired, tried)
+        with self._lock:
+            self._options[key] = found
+            while len(self._options) > REMEMBERED:
+                self._options.popitem(last=False)
+        return found
 
     def _answers(self, ident: str) -> list[tuple[Any, float]]:
         observation = self.kb.observations[ident]
@@ -87,6 +147,10 @@ class QuestionModel:
                 seen.add(signature)
                 kept.append(value)
         return kept
+
+
+def _passes(groups: tuple, value: Any) -> bool:
+    return all(all(test_value(op, target, value) for op, target in tests) for tests in groups)
 
 
 def _is_number(value: Any) -> bool:
@@ -148,56 +212,100 @@ def next_questions(
 
     `settled`: the leading cause is clear (§8), so only questions whose answer could change the leader are kept.
     """
+    best: dict[str, Option] = {}  # question -> its best option (alone, or with another question)
+    leader_change: set[str] = set()
+    for option in qm.options(inputs, store, fired, tried):
+        if any(name in unknown for name in option.names):
+            continue
+        for ident in option.names:
+            if option.changes_leader:
+                leader_change.add(ident)
+            known = best.get(ident)
+            if known is None or option.score > known.score or (option.score == known.score and len(option.names) < len(known.names)):
+                best[ident] = option
+    scored = []
+    for ident, option in best.items():
+        if option.score > 0 and (ident in leader_change or not settled):
+            scored.append(option.question(qm, ident, ident in leader_change))
+    scored.sort(key=lambda q: (-q["score"], q["cost_minutes"], q["observation"]))
+    return scored[:MAX_QUESTIONS]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A question, or two asked together, with its value (§7.4)."""
+
+    names: tuple[str, ...]
+    score: float
+    value: float
+    rules: tuple[str, ...]
+    changes_leader: bool
+
+    def question(self, qm: QuestionModel, ident: str, changes_leader: bool) -> dict[str, Any]:
+        observation = qm.kb.observations[ident]
+        question = {
+            "observation": ident,
+            "score": self.score,
+            "value": round4(self.value),
+            "cost_minutes": observation.get("cost_minutes", 1),
+            "rules": list(self.rules),
+            "why": observation.get("why") or observation["title"],
+            "changes_leader": changes_leader,
+        }
+        if len(self.names) == 2:
+            question["with"] = next(name for name in self.names if name != ident)
+        return question
+
+
+def options(qm: QuestionModel, inputs: dict[str, Any], store: FactStore, fired: set[int], tried: tuple[str, ...]) -> list[Option]:
+    """Every question not given, alone and in pairs, with its value: what `unknown` then filters (§7.3–§7.4)."""
     state = _State(qm, inputs, store, fired, frozenset(tried))
     if not (state.belief > 0).any():
         return []
-    asked = {ident: answers for ident, answers in qm.answers.items() if ident not in inputs and ident not in unknown and answers}
-    candidates = [_Candidate(qm, state, (ident,), [((value,), p) for value, p in answers]) for ident, answers in asked.items()]
+    asked = {ident: answers for ident, answers in qm.answers.items() if ident not in inputs and answers}
+    reach = state.near.facts() | {name for rule in fired for name in qm.backend.unanswered[rule]} | {"symptoms"}
+    candidates = [  # a question no frontier rule, fired `answered: false` rule or symptom leak involves changes nothing
+        _Candidate(qm, state, (ident,), [((value,), p) for value, p in answers]) for ident, answers in asked.items() if ident in reach
+    ]
     for first, second in sorted(state.near.pairs):  # §7.4: questions a rule needs together
         if first in asked and second in asked and len(asked[first]) * len(asked[second]) <= PAIR_ANSWERS:
             joint = [((v1, v2), p1 * p2) for v1, p1 in asked[first] for v2, p2 in asked[second]]
             candidates.append(_Candidate(qm, state, (first, second), joint))
     candidates = [c for c in candidates if c.changed]
     _value(qm, state, candidates)
-    best: dict[str, tuple[float, _Candidate]] = {}  # question -> its best option (alone, or with another question)
-    leader_change: set[str] = set()
-    for candidate in candidates:
-        score = round4(candidate.value / max(candidate.cost(qm), MIN_COST))
-        for ident in candidate.names:
-            if candidate.changes_leader:
-                leader_change.add(ident)
-            if (
-                ident not in best
-                or score > best[ident][0]
-                or (score == best[ident][0] and len(candidate.names) < len(best[ident][1].names))
-            ):
-                best[ident] = (score, candidate)
-    scored = []
-    for ident, (score, candidate) in best.items():
-        if score > 0 and (ident in leader_change or not settled):
-            scored.append(candidate.question(qm, ident, score, ident in leader_change))
-    scored.sort(key=lambda q: (-q["score"], q["cost_minutes"], q["observation"]))
-    return scored[:MAX_QUESTIONS]
+    return [
+        Option(
+            c.names,
+            round4(c.value / max(c.cost(qm), MIN_COST)),
+            c.value,
+            tuple(qm.kb.rules[r]["id"] for r in sorted(c.changed_rules)),
+            c.changes_leader,
+        )
+        for c in candidates
+    ]
 
 
 class _Candidate:
     """One question, or two asked together: each answer's hypothetical inference (§7.4, steps 1–2)."""
 
     def __init__(self, qm: QuestionModel, state: _State, names: tuple[str, ...], answers: list[tuple[tuple, float]]):
-        model = qm.model
+        model, backend = qm.model, qm.backend
         self.names = names
         self.priors = [p for _, p in answers]
         self.rows: list[tuple[np.ndarray, set[int], np.ndarray] | None] = []  # per answer, None when nothing changes
         self.changed_rules: set[int] = set()
         self.changes_leader = False
         self.value = 0.0
-        for values, _ in answers:
-            if len(names) == 1:
-                fired = qm.backend.fired_with(state.inputs, state.store, state.fired, names[0], values[0], state.near)
+        restart = backend.needs_restart(state.fired, names)
+        found = None if restart else qm.newly_holding(state.near, names)
+        for k, (values, _) in enumerate(answers):
+            facts = dict(zip(names, values, strict=True))
+            if restart:
+                fired = set(backend.evaluate({**state.inputs, **facts})[0])
             else:
-                fired = qm.backend.fired_with_both(state.inputs, state.store, state.fired, *zip(names, values, strict=True), state.near)
+                fired = backend.fire_found(state.store, state.fired, found[k], facts)
             weak = model.weak(tuple(values[0])) if names == ("symptoms",) else state.weak
-            if fired == state.fired and np.array_equal(weak, state.weak):
+            if (fired is state.fired or fired == state.fired) and (weak is state.weak or np.array_equal(weak, state.weak)):
                 self.rows.append(None)
                 continue
             delta = fired ^ state.fired
@@ -220,21 +328,6 @@ class _Candidate:
         for ident in self.names:
             total += qm.kb.observations[ident].get("cost_minutes", 1)
         return total
-
-    def question(self, qm: QuestionModel, ident: str, score: float, changes_leader: bool) -> dict[str, Any]:
-        observation = qm.kb.observations[ident]
-        question = {
-            "observation": ident,
-            "score": score,
-            "value": round4(self.value),
-            "cost_minutes": observation.get("cost_minutes", 1),
-            "rules": [qm.kb.rules[r]["id"] for r in sorted(self.changed_rules)],
-            "why": observation.get("why") or observation["title"],
-            "changes_leader": changes_leader,
-        }
-        if len(self.names) == 2:
-            question["with"] = next(name for name in self.names if name != ident)
-        return question
 
 
 def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> None:

@@ -23,9 +23,15 @@ from ..rulelang import conclusion, test_value
 class Frontier:
     """The rules one or two new input facts can start (ReferenceBackend.frontier)."""
 
-    near: dict[str, list[tuple[int, tuple]]] = field(default_factory=dict)  # fact -> (rule, its groups on the fact)
-    near_item: dict[tuple[str, Any], list[int]] = field(default_factory=dict)  # (list fact, item) -> rules
-    pairs: dict[tuple[str, str], set[int]] = field(default_factory=dict)  # (fact, fact), sorted -> rules
+    # fact -> (rule, alternative position, its groups on the fact, facts it needs unanswered)
+    near: dict[str, list[tuple[int, int, tuple, frozenset[str]]]] = field(default_factory=dict)
+    near_item: dict[tuple[str, Any], list[tuple[int, frozenset[str]]]] = field(default_factory=dict)  # (list fact, item) -> rules
+    # (fact, fact) sorted -> (rule, alternative position, groups on the first, groups on the second, needs unanswered)
+    pairs: dict[tuple[str, str], list[tuple[int, int, tuple, tuple, frozenset[str]]]] = field(default_factory=dict)
+
+    def facts(self) -> set[str]:
+        """The input facts some frontier rule waits for."""
+        return set(self.near) | {fact for fact, _ in self.near_item} | {fact for pair in self.pairs for fact in pair}
 
 
 class ReferenceBackend:
@@ -38,10 +44,12 @@ class ReferenceBackend:
         self.having: dict[tuple[str, Any], list[int]] = {}  # (list fact, item) -> rules whose only test on it is `has item`
         self.absent: dict[str, list[int]] = {}  # fact -> rules with `answered: false` on it
         self.derived_facts = {conclusion(rule)[1][0] for rule in kb.rules if conclusion(rule)[0] == "derive"}
+        self.unanswered: list[frozenset[str]] = []  # per rule, the facts it tests with `answered: false`
         for index, (rule, alts) in enumerate(zip(kb.rules, self.alternatives, strict=True)):
             what, detail = conclusion(rule)
             self.derives.append(detail if what == "derive" else None)
             keys: set[tuple[str, str, Any]] = set()
+            self.unanswered.append(frozenset(fact for alt in alts for fact, tests in alt if tests[0][0] == "answered"))
             for alt in alts:
                 for fact, tests in alt:
                     if tests[0][0] == "answered":
@@ -94,31 +102,42 @@ class ReferenceBackend:
     def frontier(self, store: FactStore, fired: set[int]) -> Frontier:
         """For a fixpoint, the rules that did not fire but can start to hold when one or two input facts (not given)
         are added: an alternative whose groups all hold except those on that fact (or on exactly those two facts).
-        Others need more new facts, or a derived one (fired_with follows those). Groups of `has` tests alone are
-        filed under (fact, item) when they name one item, so a one-item list answer looks at its own rules only."""
+        Others need more new facts, or a derived one (fired_with follows those). Each entry keeps the alternative's
+        groups on the new fact(s) and the facts it needs unanswered; groups of `has` tests alone naming one item are
+        filed under (fact, item), so a one-item list answer looks at its own rules only."""
         found = Frontier()
         values = store.values
+        holds: dict[tuple[str, int], bool] = {}
         for index, alts in enumerate(self.alternatives):
             if index in fired:
                 continue
-            for alt in alts:
-                failing = {
-                    fact for fact, tests in alt if (fact not in values and tests[0][0] != "answered") or not store.group_holds(fact, tests)
-                }
+            for position, alt in enumerate(alts):
+                failing: set[str] = set()
+                for fact, tests in alt:
+                    if fact not in values and tests[0][0] != "answered":
+                        failing.add(fact)
+                        continue
+                    key = (fact, id(tests))  # groups are kept for the life of the backend
+                    if key not in holds:
+                        holds[key] = store.group_holds(fact, tests)
+                    if not holds[key]:
+                        failing.add(fact)
                 if not 1 <= len(failing) <= 2 or any(f in store.given or f in self.derived_facts for f in failing):
                     continue
                 groups = {f: tuple(tests for name, tests in alt if name == f) for f in failing}
                 if any(tests[0][0] == "answered" for g in groups.values() for tests in g):
                     continue  # needs the fact unanswered: giving it cannot make this alternative hold
+                unanswered = frozenset(fact for fact, tests in alt if tests[0][0] == "answered")
                 if len(failing) == 2:
-                    found.pairs.setdefault(tuple(sorted(failing)), set()).add(index)
+                    first, second = sorted(failing)
+                    found.pairs.setdefault((first, second), []).append((index, position, groups[first], groups[second], unanswered))
                     continue
                 ((fact, fact_groups),) = groups.items()
                 items = {t for tests in fact_groups for op, t in tests if op == "has"}
                 if len(items) == 1 and all(op == "has" for tests in fact_groups for op, _ in tests):
-                    found.near_item.setdefault((fact, items.pop()), []).append(index)
+                    found.near_item.setdefault((fact, items.pop()), []).append((index, unanswered))
                 else:
-                    found.near.setdefault(fact, []).append((index, fact_groups))
+                    found.near.setdefault(fact, []).append((index, position, fact_groups, unanswered))
         return found
 
     def fired_with_both(
@@ -134,20 +153,29 @@ class ReferenceBackend:
         (name1, value1), (name2, value2) = first, second
         if any(rule in fired for name in (name1, name2) for rule in self.absent.get(name, ())):
             return set(self.evaluate({**inputs, name1: value1, name2: value2})[0])
-        extended = store.extended(name1, value1).extended(name2, value2)
         found: set[int] = set()
-        check = set(near.pairs.get(tuple(sorted((name1, name2))), ()))  # rules that need both: checked whole
         for (name, value), other in ((first, name2), (second, name1)):
-            absent = self.absent.get(other, ())
-            for index, groups in near.near.get(name, ()):
-                if index in absent:
-                    check.add(index)  # it may need the other fact unanswered
-                elif all(all(test_value(op, t, value) for op, t in g) for g in groups):
-                    found.add(index)
-            for item in value if isinstance(value, list) else ():
-                for index in near.near_item.get((name, item), ()):
-                    (check if index in absent else found).add(index)
-        found |= {i for i in check if extended.rule_holds(self.alternatives[i])}
+            found |= _passing(near, name, value, other)
+        pair = (name1, name2) if name1 < name2 else (name2, name1)
+        ordered = (value1, value2) if name1 < name2 else (value2, value1)
+        for index, _, groups1, groups2, _ in near.pairs.get(pair, ()):
+            if _pass(groups1, ordered[0]) and _pass(groups2, ordered[1]):
+                found.add(index)
+        return self.fire_found(store, fired, found, {name1: value1, name2: value2})
+
+    def needs_restart(self, fired: set[int], names: tuple[str, ...]) -> bool:
+        """Whether a rule that fired tests one of `names` with `answered: false` (giving it can stop that rule)."""
+        return any(rule in fired for name in names for rule in self.absent.get(name, ()))
+
+    def fire_found(self, store: FactStore, fired: set[int], found: set[int], facts: dict[str, Any]) -> set[int]:
+        """`fired` plus `found` (rules that hold once `facts` are added) and whatever their derived facts start."""
+        if not found:
+            return fired
+        if all(self.derives[i] is None for i in found):
+            return fired | found
+        extended = store
+        for name, value in facts.items():
+            extended = extended.extended(name, value)
         return self._chain(extended, fired, sorted(found))
 
     def _chain(self, extended: FactStore, fired: set[int], heap: list[int]) -> set[int]:
@@ -186,16 +214,24 @@ class ReferenceBackend:
         """
         if any(rule in fired for rule in self.absent.get(name, ())):
             return set(self.evaluate({**inputs, name: value})[0])
-        alts = self.alternatives
-        extended = store.extended(name, value)
         if near is not None:
-            found = {i for i, groups in near.near.get(name, ()) if all(all(test_value(op, t, value) for op, t in g) for g in groups)}
-            if isinstance(value, list):
-                for item in value:
-                    found.update(near.near_item.get((name, item), ()))
-            return self._chain(extended, fired, sorted(found))
+            return self.fire_found(store, fired, _passing(near, name, value, None), {name: value})
+        extended = store.extended(name, value)
         start = list(self.testing.get(name, ()))
         if isinstance(value, list):
             for item in value:
                 start.extend(self.having.get((name, item), ()))
-        return self._chain(extended, fired, [i for i in set(start) if i not in fired and extended.rule_holds(alts[i])])
+        return self._chain(extended, fired, [i for i in set(start) if i not in fired and extended.rule_holds(self.alternatives[i])])
+
+
+def _pass(groups: tuple, value: Any) -> bool:
+    return all(all(test_value(op, target, value) for op, target in tests) for tests in groups)
+
+
+def _passing(near: Frontier, name: str, value: Any, other: str | None) -> set[int]:
+    """The frontier rules that hold once `name` = `value` is given (and `other` too: those needing it unanswered fail)."""
+    found = {i for i, _, groups, unanswered in near.near.get(name, ()) if other not in unanswered and _pass(groups, value)}
+    if isinstance(value, list):
+        for item in value:
+            found.update(i for i, unanswered in near.near_item.get((name, item), ()) if other not in unanswered)
+    return found

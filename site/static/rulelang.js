@@ -179,31 +179,50 @@
       inputs: new Set(Object.entries(doc.observations).filter(([, o]) => !o.derived).map(([k]) => k)),
       match: makeMatcher(doc.symptoms),
     };
+    prep.absentTesters = new Map();  // fact -> rules with `answered: false` on it
     prep.alternatives.forEach((alts, index) => {
       const facts = [...new Set(alts.flatMap((alt) => alt.map(([f]) => f)))].sort(cmp);
       for (const fact of facts) {
         if (!prep.testers.has(fact)) prep.testers.set(fact, []);
         prep.testers.get(fact).push(index);
       }
+      for (const alt of alts) {
+        for (const [fact, tests] of alt) {
+          if (tests[0][0] !== "answered") continue;
+          if (!prep.absentTesters.has(fact)) prep.absentTesters.set(fact, []);
+          if (!prep.absentTesters.get(fact).includes(index)) prep.absentTesters.get(fact).push(index);
+        }
+      }
     });
     return prep;
   }
 
   // ---------- §4 firing ----------
+  // The lowest-index rule that holds fires next. A rule can only start to hold when one of its facts gains a value,
+  // so only the rules testing a given fact (or needing a fact unanswered) are looked at, then the testers of each
+  // derived fact (as engine/backends/reference.py does).
   function fire(prep, store) {
     const fired = [];
     const done = new Set();
-    for (;;) {
-      let next = -1;
-      for (let i = 0; i < prep.rules.length; i++) {
-        if (!done.has(i) && store.ruleHolds(prep.alternatives[i])) { next = i; break; }
-      }
-      if (next < 0) return fired;
+    const pending = new Set();
+    for (const fact of store.given) for (const i of prep.testers.get(fact) || []) pending.add(i);
+    for (const [fact, rules] of prep.absentTesters) if (!store.given.has(fact)) for (const i of rules) pending.add(i);
+    let heap = [...pending].filter((i) => store.ruleHolds(prep.alternatives[i])).sort((a, b) => a - b);
+    while (heap.length) {
+      const next = heap.shift();
+      if (done.has(next)) continue;
       done.add(next);
       fired.push(next);
       const [what, detail] = prep.conclusions[next];
-      if (what === "derive") store.add(detail[0], detail[1]);
+      if (what === "derive" && store.add(detail[0], detail[1])) {
+        let grew = false;
+        for (const i of prep.testers.get(detail[0]) || []) {
+          if (!done.has(i) && !heap.includes(i) && store.ruleHolds(prep.alternatives[i])) { heap.push(i); grew = true; }
+        }
+        if (grew) heap.sort((a, b) => a - b);
+      }
     }
+    return fired;
   }
 
   // ---------- §6 plan ----------
