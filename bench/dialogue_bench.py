@@ -15,7 +15,7 @@ Also printed: the time of the next-question computation in process (median, p90,
 dialogues pass through), beside the inference alone measured in the same run; and the same dialogues replayed by
 the wizard's JavaScript engine in Node (time per answer), when `node` is installed.
 
-    .venv/bin/python bench/dialogue_bench.py [--verbose]
+    .venv/bin/python bench/dialogue_bench.py [--verbose] [--kb KB_DIR]
 """
 
 from __future__ import annotations
@@ -270,8 +270,9 @@ def node_times(kb: KnowledgeBase, states: list[dict[str, Any]]) -> list[float] |
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--verbose", "-v", action="store_true", help="print each dialogue's questions")
+    parser.add_argument("--kb", metavar="KB_DIR", help="the knowledge base to use for the real-kb situations (default: the bundled one)")
     args = parser.parse_args()
-    kbs = {"real": load_kb(), "basic": load_kb(FIXTURE_KB)}
+    kbs = {"real": load_kb(args.kb), "basic": load_kb(FIXTURE_KB)}
     cases = situations()
     print(f"dialogue benchmark: {len(cases)} situations from {SCENARIOS.relative_to(ROOT)}/*.yaml (real and fixture knowledge bases)")
     new_counts, old_counts, states = [], [], []
