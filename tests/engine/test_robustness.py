@@ -77,6 +77,7 @@ def test_a_port_or_a_count_is_a_whole_number(real_kb):
 
 def test_a_byte_order_mark_is_accepted(monkeypatch, capsys):
     code, out, err = _both(b'\xef\xbb\xbf{"platform": "iphone"}', monkeypatch, capsys)
+    assert json.loads(out)["symptoms"] == []
     assert code == 0, err
 
 
