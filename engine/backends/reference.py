@@ -16,7 +16,7 @@ from typing import Any
 
 from ..facts import Alternative, FactStore, alternatives
 from ..kb import KnowledgeBase
-from ..rulelang import conclusion, test_value
+from ..rulelang import conclusion
 
 
 @dataclass
@@ -102,7 +102,7 @@ class ReferenceBackend:
     def frontier(self, store: FactStore, fired: set[int]) -> Frontier:
         """For a fixpoint, the rules that did not fire but can start to hold when one or two input facts (not given)
         are added: an alternative whose groups all hold except those on that fact (or on exactly those two facts).
-        Others need more new facts, or a derived one (fired_with follows those). Each entry keeps the alternative's
+        Others need more new facts, or a derived one (fire_found follows those). Each entry keeps the alternative's
         groups on the new fact(s) and the facts it needs unanswered; groups of `has` tests alone naming one item are
         filed under (fact, item), so a one-item list answer looks at its own rules only."""
         found = Frontier()
@@ -140,29 +140,6 @@ class ReferenceBackend:
                     found.near.setdefault(fact, []).append((index, position, fact_groups, unanswered))
         return found
 
-    def fired_with_both(
-        self,
-        inputs: dict[str, Any],
-        store: FactStore,
-        fired: set[int],
-        first: tuple[str, Any],
-        second: tuple[str, Any],
-        near: Frontier,
-    ) -> set[int]:
-        """The set of rules that fire for `inputs` plus two input facts (neither given yet), from their fixpoint."""
-        (name1, value1), (name2, value2) = first, second
-        if any(rule in fired for name in (name1, name2) for rule in self.absent.get(name, ())):
-            return set(self.evaluate({**inputs, name1: value1, name2: value2})[0])
-        found: set[int] = set()
-        for (name, value), other in ((first, name2), (second, name1)):
-            found |= _passing(near, name, value, other)
-        pair = (name1, name2) if name1 < name2 else (name2, name1)
-        ordered = (value1, value2) if name1 < name2 else (value2, value1)
-        for index, _, groups1, groups2, _ in near.pairs.get(pair, ()):
-            if _pass(groups1, ordered[0]) and _pass(groups2, ordered[1]):
-                found.add(index)
-        return self.fire_found(store, fired, found, {name1: value1, name2: value2})
-
     def needs_restart(self, fired: set[int], names: tuple[str, ...]) -> bool:
         """Whether a rule that fired tests one of `names` with `answered: false` (giving it can stop that rule)."""
         return any(rule in fired for name in names for rule in self.absent.get(name, ()))
@@ -195,43 +172,3 @@ class ReferenceBackend:
                     if other not in result and extended.rule_holds(self.alternatives[other]):
                         heapq.heappush(heap, other)
         return result
-
-    def fired_with(
-        self,
-        inputs: dict[str, Any],
-        store: FactStore,
-        fired: set[int],
-        name: str,
-        value: Any,
-        near: Frontier | None = None,
-    ) -> set[int]:
-        """The set of rules that fire for `inputs` plus the input `name` = `value` (not given yet), from their fixpoint.
-
-        Adding an input only adds facts, so the fixpoint grows from the old one, unless a rule that fired tests
-        `name` with `answered: false` (the answer can stop it from holding, and what it derived with it: the
-        inference starts over). A rule that did not fire and needs `name` unanswered cannot start to hold.
-        `near` is the fixpoint's frontier(); without it every rule testing `name` is checked.
-        """
-        if any(rule in fired for rule in self.absent.get(name, ())):
-            return set(self.evaluate({**inputs, name: value})[0])
-        if near is not None:
-            return self.fire_found(store, fired, _passing(near, name, value, None), {name: value})
-        extended = store.extended(name, value)
-        start = list(self.testing.get(name, ()))
-        if isinstance(value, list):
-            for item in value:
-                start.extend(self.having.get((name, item), ()))
-        return self._chain(extended, fired, [i for i in set(start) if i not in fired and extended.rule_holds(self.alternatives[i])])
-
-
-def _pass(groups: tuple, value: Any) -> bool:
-    return all(all(test_value(op, target, value) for op, target in tests) for tests in groups)
-
-
-def _passing(near: Frontier, name: str, value: Any, other: str | None) -> set[int]:
-    """The frontier rules that hold once `name` = `value` is given (and `other` too: those needing it unanswered fail)."""
-    found = {i for i, _, groups, unanswered in near.near.get(name, ()) if other not in unanswered and _pass(groups, value)}
-    if isinstance(value, list):
-        for item in value:
-            found.update(i for i, unanswered in near.near_item.get((name, item), ()) if other not in unanswered)
-    return found

@@ -161,3 +161,38 @@ def test_backends_fire_every_fixture_rule_alike(basic_kb):
         trace = reference.run(inputs)
         assert rule["id"] in [basic_kb.rules[i]["id"] for i in trace], (rule["id"], query)
         assert durable.run(inputs) == trace, (rule["id"], query)
+
+
+def test_hypothetical_answers_fire_what_a_fresh_inference_fires(kb):
+    """§7.4: an answer's fired set is that of the query with the answer added; the scorer's shortcut (the frontier,
+    answer sets per knowledge base) must agree with running the inference again, for one answer and for two."""
+    from mailkb.diagnosis import _prepared
+
+    qm = _prepared(kb).questions
+    backend = get_backend(kb, "reference")
+
+    @SETTINGS
+    @given(queries(kb), st.data())
+    def check(query, data):
+        inputs, _ = effective_inputs(kb, validate(kb, query))
+        fired_list, store = backend.evaluate(inputs)
+        fired = set(fired_list)
+        near = backend.frontier(store, fired)
+        open_questions = sorted(q for q in qm.answers if q not in inputs)
+        if not open_questions:
+            return
+        names = (data.draw(st.sampled_from(open_questions)),)
+        pairs = sorted(p for p in near.pairs if not set(p) & set(inputs))
+        if pairs and data.draw(st.booleans()):
+            names = data.draw(st.sampled_from(pairs))
+        joint = [()]
+        for name in names:
+            joint = [(*values, value) for values in joint for value, _ in qm.answers[name]]
+        found = None if backend.needs_restart(fired, names) else qm.newly_holding(near, names)
+        for k, values in enumerate(joint):
+            facts = dict(zip(names, values, strict=True))
+            fresh = set(backend.evaluate({**inputs, **facts})[0])
+            if found is not None:
+                assert backend.fire_found(store, fired, found[k], facts) == fresh, (names, values)
+
+    check()
