@@ -338,9 +338,13 @@ def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> No
     if not changed:
         return
     remaining = np.array([row[0] for row in changed])
-    ruled = np.zeros((len(changed), n), dtype=bool)
+    base_ruled = np.zeros(n, dtype=bool)
+    base_ruled[list(state.ruled)] = True
+    ruled = np.repeat(base_ruled[None, :], len(changed), axis=0)
     for k, row in enumerate(changed):
-        ruled[k, list(row[1])] = True
+        if row[1] is not state.ruled:
+            ruled[k] = False
+            ruled[k, list(row[1])] = True
     weak = np.array([row[2] for row in changed])
     after = beliefs(model, remaining, ruled, state.factors, weak)
     prior = state.belief
@@ -362,14 +366,15 @@ def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> No
         bases += [w / total for w in capped]
         first += len(candidate.rows)
     weighted = np.array(bases)[:, None] * ratios  # b(a) m(a, c)
-    # N_c = Σ_a b(a) m(a, c) over the answers of each question, in order: the rows of each question side by side,
-    # padded with zeros (which add nothing), summed by one cumsum
-    sizes = [len(c.rows) for c in candidates]
-    owner = np.repeat(np.arange(len(candidates)), sizes)
-    position = np.concatenate([np.arange(k) for k in sizes])
-    padded = np.zeros((len(candidates), max(sizes), n))
-    padded[owner, position] = weighted
-    norms = np.cumsum(padded, axis=1)[:, -1][owner]
+    # N_c = Σ_a b(a) m(a, c) over the answers of each question, in order: answer slot j of every question that has one
+    # is added at step j (the same sums, in the same order, as one question at a time)
+    sizes = np.array([len(c.rows) for c in candidates])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    sums = np.zeros((len(candidates), n))
+    for j in range(int(sizes.max())):
+        having = np.nonzero(sizes > j)[0]
+        sums[having] += weighted[starts[having] + j]
+    norms = np.repeat(sums, sizes, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         likelihood = np.where(norms > 0, weighted / norms, np.array(bases)[:, None])
         joint = np.where(live, prior * likelihood, 0.0)
