@@ -1,64 +1,65 @@
-"""`mailkb ask`: a terminal dialogue that asks the next best question until one cause clearly leads.
+"""`mailkb ask`: a terminal dialogue that asks the next best question until none is worth asking (§8).
 
-Works with answers piped in: one answer per line; a number picks a choice, `?` shows how to find
-out, an empty line skips the question, `q` (or the end of input) stops.
+Works with answers piped in: one answer per line; a number picks a choice, `?` shows how to find out, an empty
+line means "don't know" (the question goes to `unknown` and another takes its place), `q` (or the end of input)
+stops. At the end it offers to mark plan steps as "done, still broken" (`tried`), which can bring new questions,
+and to print the consultation text for Apple Support or the carrier.
 """
 
 from __future__ import annotations
 
 from typing import Any, TextIO
 
+from .consultation import consultation
 from .diagnosis import Diagnosis, diagnose
 from .kb import KnowledgeBase
-from .planning import round4
 from .query import QueryError, allowed_values, validate
+from .questions import clearly_leads
 from .report import render, title
 from .schemas import enum_of
 
 AREAS = enum_of("area")
-LEAD_CONFIDENCE = 0.8
-LEAD_MARGIN = 0.3
 MAX_TRIES = 3
+TRIED_CHOICES = 8  # plan steps offered as "done, still broken"
 QUIT = {"q", "quit", "exit", "終了", "やめる"}
+YES = {"y", "yes", "1", "はい"}
 
 TEXT = {
     "ja": {
-        "intro": "iCloud メールの診断を始めます。番号で答えてください(? で確かめ方、空の Enter で飛ばす、q で終了)。",
+        "intro": "iCloud メールの診断を始めます。番号で答えてください(? で確かめ方、分からなければ空の Enter、q で終了)。",
         "message": "表示されているエラーメッセージがあれば、そのまま貼り付けてください(なければ Enter):",
         "yes": "はい",
         "no": "いいえ",
+        "why": "この質問の理由",
         "number": "数値で答えてください({low}〜{high})",
         "list": "当てはまる番号をカンマ区切りで(例: 1,3)",
         "text": "文字で答えてください",
         "invalid": "答えを読み取れませんでした: {error}",
         "now": "現在の見立て",
         "leads": "原因がはっきりしました。",
-        "no_more": "これ以上の質問はありません。",
+        "no_more": "これ以上役立つ質問はありません。下の手順を上から試してください。",
         "none": "まだ原因を絞り込めていません。",
+        "tried": "上の手順のうち、試しても直らなかったものがあれば番号をカンマ区切りで入力してください(なければ Enter):",
+        "consult": "Apple サポートや通信事業者に相談するための文面を表示しますか?(y で表示、Enter で終了)",
     },
     "en": {
-        "intro": "Let's diagnose iCloud Mail. Answer by number (? shows how to find out, empty Enter skips, q quits).",
+        "intro": "Let's diagnose iCloud Mail. Answer by number (? shows how to find out, empty Enter if you don't know, q quits).",
         "message": "If an error message is shown, paste it here (or press Enter):",
         "yes": "Yes",
         "no": "No",
+        "why": "Why this question",
         "number": "Answer with a number ({low}–{high})",
         "list": "Numbers that apply, separated by commas (e.g. 1,3)",
         "text": "Answer in words",
         "invalid": "Could not read the answer: {error}",
         "now": "Current ranking",
         "leads": "One cause clearly leads.",
-        "no_more": "No more questions.",
+        "no_more": "No other question would help now. Work through the steps below from the top.",
         "none": "No cause stands out yet.",
+        "tried": "If you did any of the steps above and it did not help, enter their numbers separated by commas (or press Enter):",
+        "consult": "Show a text to send to Apple Support or your carrier? (y to show, Enter to finish)",
     },
 }
-
-
-def clearly_leads(diagnosis: Diagnosis) -> bool:
-    """The stopping rule of docs/engine-semantics.md §8."""
-    causes = diagnosis.causes
-    if not causes or causes[0]["confidence"] < LEAD_CONFIDENCE:
-        return False
-    return len(causes) == 1 or round4(causes[0]["confidence"] - causes[1]["confidence"]) >= LEAD_MARGIN
 
 
 class Dialogue:
@@ -71,7 +72,8 @@ class Dialogue:
         self.lang, self.backend, self.order = lang, backend, order
         self.t = TEXT[lang]
         self.answers: dict[str, Any] = {}
-        self.skipped: set[str] = set()
+        self.unknown: list[str] = []
+        self.tried: list[str] = []
 
     def say(self, text: str = "") -> None:
         print(text, file=self.stdout, flush=True)
@@ -79,7 +81,10 @@ class Dialogue:
     def read(self, prompt: str = "> ") -> str | None:
         self.stdout.write(prompt)
         self.stdout.flush()
-        line = self.stdin.readline()
+        try:
+            line = self.stdin.readline()
+        except UnicodeDecodeError:
+            line = "\n"  # bytes that are not text: taken as no answer
         if not line:
             self.say()
             return None
@@ -87,6 +92,14 @@ class Dialogue:
         if not _is_terminal(self.stdin):
             self.say(line)  # piped answers: echo them so the transcript reads like a dialogue
         return line
+
+    def query(self) -> dict[str, Any]:
+        query: dict[str, Any] = dict(self.answers)
+        if self.unknown:
+            query["unknown"] = list(self.unknown)
+        if self.tried:
+            query["tried"] = list(self.tried)
+        return query
 
     def run(self) -> Diagnosis:
         self.say(self.t["intro"])
@@ -96,25 +109,30 @@ class Dialogue:
         if message and not stopped and message.strip():
             self.answers["error_message"] = message.strip()
         diagnosis = self.diagnose()
-        while not stopped:
-            if clearly_leads(diagnosis):
-                self.say(self.t["leads"])
-                break
-            question = next((q for q in diagnosis.next_questions if q["observation"] not in self.skipped), None)
-            if question is None:
-                self.say(self.t["no_more"])
-                break
-            outcome = self.ask(question["observation"])
-            if outcome is None:
+        while True:
+            if not stopped:
+                diagnosis, stopped = self.questions(diagnosis)
+            self.say()
+            self.say(render(diagnosis, self.kb, self.lang))
+            if stopped or not self.ask_tried(diagnosis):
                 break
             diagnosis = self.diagnose()
-            self.show_ranking(diagnosis)
-        self.say()
-        self.say(render(diagnosis, self.kb, self.lang))
+        if not stopped:
+            self.offer_consultation(diagnosis)
         return diagnosis
 
+    def questions(self, diagnosis: Diagnosis) -> tuple[Diagnosis, bool]:
+        """Ask until no question is left (§8); (the last diagnosis, whether the person quit)."""
+        while diagnosis.next_questions:
+            if self.ask(diagnosis.next_questions[0]) is None:
+                return diagnosis, True
+            diagnosis = self.diagnose()
+            self.show_ranking(diagnosis)
+        self.say(self.t["leads"] if clearly_leads(diagnosis.causes) else self.t["no_more"])
+        return diagnosis, False
+
     def diagnose(self) -> Diagnosis:
-        return diagnose(self.answers, kb=self.kb, backend=self.backend, order=self.order)
+        return diagnose(self.query(), kb=self.kb, backend=self.backend, order=self.order)
 
     def show_ranking(self, diagnosis: Diagnosis) -> None:
         if not diagnosis.causes:
@@ -123,12 +141,14 @@ class Dialogue:
         top = ", ".join(f"{title(self.kb, 'cause', c['id'], self.lang)} {round(c['confidence'] * 100)}%" for c in diagnosis.causes[:3])
         self.say(f"  {self.t['now']}: {top}")
 
-    def ask(self, ident: str) -> bool | None:
-        """Ask one question; True answered, False skipped, None quit."""
+    def ask(self, question: dict[str, Any]) -> bool | None:
+        """Ask one question; True answered, False "don't know" (added to unknown), None quit."""
+        ident = question["observation"]
         observation = self.kb.observations[ident]
         choices = self.choices(observation)
         self.say()
         self.say((observation.get("question") or observation["title"])[self.lang])
+        self.say(f"  ({self.t['why']}: {question['why'][self.lang].strip()})")
         for number, (_, label) in enumerate(choices, 1):
             self.say(f"  {number}. {label}")
         if observation["type"] == "number":
@@ -143,8 +163,7 @@ class Dialogue:
                 return None
             answer = line.strip()
             if not answer:
-                self.skipped.add(ident)
-                return False
+                break
             if answer == "?":
                 self.say((observation.get("how_to_check") or observation["title"])[self.lang].strip())
                 continue
@@ -156,8 +175,34 @@ class Dialogue:
                 continue
             self.answers[ident] = value
             return True
-        self.skipped.add(ident)
+        self.unknown.append(ident)
         return False
+
+    def ask_tried(self, diagnosis: Diagnosis) -> bool:
+        """Offer the first plan steps as "done, still broken"; whether any was marked."""
+        steps = [s["remedy"] for s in diagnosis.plan[:TRIED_CHOICES] if s["remedy"] not in self.tried]
+        if not steps:
+            return False
+        self.say()
+        self.say(self.t["tried"])
+        for _ in range(MAX_TRIES):
+            line = self.read()
+            if line is None or not line.strip() or line.strip().lower() in QUIT:
+                return False
+            parts = [p for p in line.replace("、", ",").replace(" ", ",").split(",") if p]
+            if all(p.isdigit() and 1 <= int(p) <= len(steps) for p in parts):
+                self.tried += [steps[int(p) - 1] for p in parts if steps[int(p) - 1] not in self.tried]
+                return True
+            self.say(self.t["invalid"].format(error=f"1–{len(steps)}"))
+        return False
+
+    def offer_consultation(self, diagnosis: Diagnosis) -> None:
+        self.say()
+        self.say(self.t["consult"])
+        line = self.read()
+        if line is not None and line.strip().lower() in YES:
+            self.say()
+            self.say(consultation(diagnosis, self.kb, validate(self.kb, self.query()), self.lang))
 
     def choices(self, observation: dict) -> list[tuple[Any, str]]:
         kind = observation["type"]

@@ -117,13 +117,19 @@ def _add_engine_commands(sub) -> None:
     diagnose = sub.add_parser("diagnose", help="diagnose a query (JSON on stdin or --input, or -o id=value)")
     diagnose.add_argument("--input", "-i", metavar="FILE", help="JSON query file ('-' for stdin)")
     diagnose.add_argument("-o", dest="pairs", action="append", default=[], metavar="ID=VALUE", help="one observation (repeatable)")
-    diagnose.add_argument("--json", action="store_true", help="print the JSON contract instead of the report")
+    diagnose.add_argument(
+        "--format",
+        choices=("text", "json", "consult"),
+        default="text",
+        help="the report (default), the JSON contract, or the consultation text for Apple Support or a carrier",
+    )
+    diagnose.add_argument("--json", dest="format", action="store_const", const="json", help="the same as --format json")
     diagnose.add_argument(
         "--evidence",
         action="append",
         default=[],
         metavar="FILE",
-        help='a JSON document with an "observations" object, e.g. a saved probe (repeatable)',
+        help="a bounce, .eml, header block or alert, or a saved `mailkb evidence`/`mailkb probe` --json (repeatable)",
     )
     diagnose.add_argument(
         "--probe", action="store_true", help="run `mailkb probe` first and use what it observed (the options below apply)"
@@ -142,13 +148,9 @@ def _read_query(args: argparse.Namespace, kb, *, evidence: bool = False) -> dict
 
     query: dict = {}
     if args.input:
-        try:
-            text = sys.stdin.read() if args.input == "-" else Path(args.input).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as err:
-            raise UsageError(f"cannot read {args.input}: {err}") from None
-        query = parse_json(text)
+        query = parse_json(_read_input(args.input))
     elif not args.pairs and not sys.stdin.isatty():
-        text = sys.stdin.read()
+        text = _read_input("-")
         query = {} if evidence and not text.strip() else parse_json(text)
     elif not args.pairs and not evidence:
         raise UsageError("give a query: JSON on stdin, --input FILE, or -o id=value (or --evidence FILE, --probe)")
@@ -156,6 +158,22 @@ def _read_query(args: argparse.Namespace, kb, *, evidence: bool = False) -> dict
         key, value = parse_pair(kb, pair)
         query[key] = value
     return query
+
+
+def _read_input(name: str) -> str:
+    """The query text of a file or stdin ('-'): UTF-8 (a byte-order mark is skipped), at most MAX_QUERY_BYTES."""
+    from .query import MAX_QUERY_BYTES, decode
+
+    try:
+        if name == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:  # a text stream (tests, embedding): already decoded
+                return sys.stdin.read(MAX_QUERY_BYTES + 1)
+            return decode(stream.read(MAX_QUERY_BYTES + 1))
+        with open(name, "rb") as file:
+            return decode(file.read(MAX_QUERY_BYTES + 1))
+    except OSError as err:
+        raise UsageError(f"cannot read {name}: {err.strerror or err}") from None
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
@@ -170,11 +188,16 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     if evidence:
         from .evidence_merge import diagnose_with_evidence
 
-        result = diagnose_with_evidence(query, evidence, kb=kb, backend=args.engine, order=args.order)
+        result, query = diagnose_with_evidence(query, evidence, kb=kb, backend=args.engine, order=args.order)
     else:
         result = diagnose(query, kb=kb, backend=args.engine, order=args.order)
-    if args.json:
+    if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "consult":
+        from .consultation import consultation
+        from .query import validate
+
+        print(consultation(result, kb, validate(kb, query), args.lang))
     else:
         from .report import render
 
@@ -191,10 +214,10 @@ def _gather_evidence(args: argparse.Namespace, kb) -> list:
         from .probe.commands import run_with_report, settings_from
 
         settings = settings_from(args)
-        # The steps go with the report on stdout; with --json, stdout is the JSON contract alone.
-        out = sys.stderr if args.json else sys.stdout
+        # The steps go with the report on stdout; with --json or --format consult, stdout is that text alone.
+        out = sys.stdout if args.format == "text" else sys.stderr
         result = run_with_report(settings, out, args.lang, footer=False)
-        if not args.json:
+        if args.format == "text":
             print()
         evidence.append(Evidence("probe", result.observations))
     return evidence

@@ -12,8 +12,9 @@ from .kb import KnowledgeBase
 from .loader import load_kb
 from .matching import matcher_for
 from .memo import memoized
-from .planning import ORDERS, QuestionIndex, next_questions, plan, round4
-from .query import parse_json, validate
+from .planning import ORDERS, general_plan, plan, round4, tried_factor
+from .query import parse_json, split, validate
+from .questions import QuestionModel, clearly_leads, next_questions
 from .rulelang import conclusion
 
 
@@ -54,7 +55,7 @@ class _Prepared:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.conclusions = [conclusion(rule) for rule in kb.rules]
-        self.questions = QuestionIndex(kb)
+        self.questions = QuestionModel(kb, get_backend(kb, "reference"), self.conclusions)
         self.matcher = matcher_for(kb)
 
 
@@ -94,23 +95,25 @@ def diagnose(
         raise PlanError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
     kb = kb if kb is not None else load_kb()
     query = parse_json(observations) if isinstance(observations, str) else observations
-    checked = validate(kb, query)
+    observations, unknown, tried = split(validate(kb, query))
     prep = _prepared(kb)
-    inputs, symptoms = effective_inputs(kb, checked)
+    inputs, symptoms = effective_inputs(kb, observations)
     fired = get_backend(kb, backend).run(inputs)
-    return _explain(prep, inputs, symptoms, fired, backend, order)
+    return _explain(prep, inputs, symptoms, fired, backend, order, unknown, tried)
 
 
 def rank_causes(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str = "reference") -> list[tuple[str, float]]:
     """The ranked causes [(id, confidence)] of a query: inference only, no plan or questions (for pages that list causes)."""
     prep = _prepared(kb)
-    inputs, _ = effective_inputs(kb, validate(kb, observations))
+    inputs, _ = effective_inputs(kb, split(validate(kb, observations))[0])
     fired = get_backend(kb, backend).run(inputs)
     return [(cause, round4(conf)) for cause, conf, _ in _rank(prep, fired)[0]]
 
 
-def _rank(prep: _Prepared, fired: list[int]) -> tuple[list[tuple[str, float, list[dict[str, Any]]]], dict[str, str]]:
-    """Causes with their combined confidence 1 − Π(1 − wᵢ) and evidence, best first; and what was ruled out by which rule."""
+def _rank(
+    prep: _Prepared, fired: list[int], platform: str | None = None, tried: tuple[str, ...] = ()
+) -> tuple[list[tuple[str, float, list[dict[str, Any]]]], dict[str, str]]:
+    """Causes with their confidence (1 − Π(1 − wᵢ)) × tried factor and evidence, best first; and what was ruled out by which rule."""
     kb = prep.kb
     ruled_out: dict[str, str] = {}
     evidence: dict[str, list[dict[str, Any]]] = {}
@@ -128,12 +131,23 @@ def _rank(prep: _Prepared, fired: list[int]) -> tuple[list[tuple[str, float, lis
         remaining = 1.0
         for item in items:
             remaining *= 1.0 - item["weight"]
-        ranked.append((cause, 1.0 - remaining, items))
+        confidence = (1.0 - remaining) * tried_factor(kb, cause, platform, tried)
+        if round4(confidence) > 0:
+            ranked.append((cause, confidence, items))
     ranked.sort(key=lambda c: (-round4(c[1]), -(kb.causes[c[0]].get("prior") or 0), c[0]))
     return ranked, ruled_out
 
 
-def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: list[int], backend: str, order: str) -> Diagnosis:
+def _explain(
+    prep: _Prepared,
+    inputs: dict[str, Any],
+    symptoms: list,
+    fired: list[int],
+    backend: str,
+    order: str,
+    unknown: tuple[str, ...] = (),
+    tried: tuple[str, ...] = (),
+) -> Diagnosis:
     kb = prep.kb
     store = FactStore(inputs)
     derived: list[dict[str, Any]] = []
@@ -141,10 +155,19 @@ def _explain(prep: _Prepared, inputs: dict[str, Any], symptoms: list, fired: lis
         what, detail = prep.conclusions[index]
         if what == "derive" and store.add(*detail):
             derived.append({"fact": detail[0], "value": detail[1], "rule": kb.rules[index]["id"]})
-    ranked, ruled_out = _rank(prep, fired)
-    causes = [{"id": cause, "confidence": round4(conf), "evidence": items} for cause, conf, items in ranked]
-    steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order, inputs.get("platform"))
-    questions = next_questions(prep.questions, store, set(fired), [c for c, _, _ in ranked], set(ruled_out))
+    platform = inputs.get("platform")
+    ranked, ruled_out = _rank(prep, fired, platform, tried)
+    causes = []
+    for cause, conf, items in ranked:
+        entry: dict[str, Any] = {"id": cause, "confidence": round4(conf), "evidence": items}
+        lowered = [r for r in tried if tried_factor(kb, cause, platform, (r,)) < 1.0]
+        if lowered:
+            entry["tried"] = lowered
+        causes.append(entry)
+    steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order, platform, tried)
+    if not steps:
+        steps = general_plan(kb, platform, tried, set(ruled_out))
+    questions = next_questions(prep.questions, inputs, store, set(fired), unknown, tried, clearly_leads(causes))
     return Diagnosis(
         symptoms=symptoms,
         derived=derived,

@@ -9,7 +9,8 @@ The merge (docs/engine-semantics.md §12):
 - an explicit answer wins over evidence; where they differ, the disagreement is reported in `evidence_conflicts`;
 - symptom lists are added together (evidence adds the symptoms the answers lack);
 - two documents that disagree on an observation nobody answered are an error: the person decides with `-o`;
-- every observation taken from evidence is listed in `from_evidence` with its source.
+- every observation taken from evidence is listed in `from_evidence` with its source;
+- an observation the person marked `unknown` is taken from evidence when it has one (and leaves `unknown`).
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ def merge(kb: KnowledgeBase, answers: dict[str, Any], evidence: list[Evidence]) 
                 first[key] = (value, document.source)
                 query[key] = value
                 from_evidence.append({"observation": key, "value": value, "source": document.source})
+    if query.get("unknown"):  # what the person could not tell, the evidence can
+        query["unknown"] = [ident for ident in query["unknown"] if ident not in first]
     return Merged(query, from_evidence, conflicts)
 
 
@@ -105,9 +108,9 @@ def _checked(kb: KnowledgeBase, document: Evidence) -> dict[str, Any]:
 
 
 def diagnose_with_evidence(answers: dict[str, Any], evidence: list[Evidence], *, kb: KnowledgeBase, **options: Any):
-    """`diagnose()` on the merged query; the Diagnosis carries `from_evidence` and `evidence_conflicts`."""
+    """`diagnose()` on the merged query: (the Diagnosis, carrying `from_evidence` and `evidence_conflicts`; the query)."""
     from .diagnosis import diagnose
 
     merged = merge(kb, answers, evidence)
     result = diagnose(merged.query, kb=kb, **options)
-    return replace(result, from_evidence=merged.from_evidence, evidence_conflicts=merged.conflicts)
+    return replace(result, from_evidence=merged.from_evidence, evidence_conflicts=merged.conflicts), merged.query

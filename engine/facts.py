@@ -16,6 +16,14 @@ class FactStore:
         self.given = frozenset(inputs)
         self.values: dict[str, list[Any]] = {name: [value] for name, value in inputs.items()}
 
+    def extended(self, name: str, value: Any) -> FactStore:
+        """A copy with one more input fact (the copy's derived values can grow without touching this store)."""
+        copy = FactStore.__new__(FactStore)
+        copy.given = self.given | {name}
+        copy.values = {fact: list(values) for fact, values in self.values.items()}
+        copy.values[name] = [value]
+        return copy
+
     def add(self, name: str, value: Any) -> bool:
         """Add a derived value; False if it was already known."""
         known = self.values.setdefault(name, [])

@@ -1,4 +1,4 @@
-"""What to do and what to ask next (docs/engine-semantics.md §6 and §7)."""
+"""What to do (docs/engine-semantics.md §5–§6): remedy shares, steps already tried, the plan, and the general checks."""
 
 from __future__ import annotations
 
@@ -6,16 +6,14 @@ import math
 from typing import Any
 
 from .errors import PlanError
-from .facts import FactStore, alternatives
 from .kb import KnowledgeBase
-from .rulelang import conclusion
 from .schemas import enum_of
 
 STAGES = enum_of("stage")  # the seed's order, kept in schemas/common.schema.json
 ORDERS = ("value", "stages")
-TARGETS = 3
-MAX_QUESTIONS = 5
-MIN_COST = 0.5
+TRIED_FIX = 0.9  # P(a step fixes its cause | the cause, the step listed with share s) = TRIED_FIX × s
+GENERAL_GUIDE = "general_checks"  # the guide whose items are the plan when no cause is suspected
+HELP_SECTION = "get_help"  # its section of where to get help: kept even when tried or moot
 
 
 def round4(value: float) -> float:
@@ -23,7 +21,7 @@ def round4(value: float) -> float:
     return math.floor(value * 10000 + 0.5) / 10000
 
 
-def _stage_rank(stage: str) -> int:
+def stage_rank(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else len(STAGES)
 
 
@@ -46,139 +44,114 @@ def remedies_for(kb: KnowledgeBase, cause_id: str, platform: str | None = None) 
     return fitting or remedies
 
 
-def plan(kb: KnowledgeBase, causes: list[tuple[str, float]], order: str = "value", platform: str | None = None) -> list[dict[str, Any]]:
-    """Remedies for the ranked causes [(id, confidence)], ordered by P(fix)/minutes or by stage."""
+def shares(count: int) -> list[float]:
+    """The share of each position of a list of `count` remedies: 2^−i / Σ_{j<count} 2^−j."""
+    norm = 0.0
+    for j in range(count):
+        norm += 2.0**-j
+    return [2.0**-i / norm for i in range(count)]
+
+
+def tried_factor(kb: KnowledgeBase, cause_id: str, platform: str | None, tried: tuple[str, ...] | frozenset[str]) -> float:
+    """Π (1 − TRIED_FIX × s) over the tried steps on the cause's list: how much steps done without success lower it."""
+    if not tried:
+        return 1.0
+    remedies = remedies_for(kb, cause_id, platform)
+    factor = 1.0
+    for remedy, share in zip(remedies, shares(len(remedies)), strict=True):
+        if remedy in tried:
+            factor *= 1.0 - TRIED_FIX * share
+    return factor
+
+
+def open_remedies(kb: KnowledgeBase, cause_id: str, platform: str | None, tried: tuple[str, ...] | frozenset[str]) -> list[str]:
+    """The cause's remedies for the platform that were not tried yet, in order."""
+    return [r for r in remedies_for(kb, cause_id, platform) if r not in tried]
+
+
+def plan(
+    kb: KnowledgeBase,
+    causes: list[tuple[str, float]],
+    order: str = "value",
+    platform: str | None = None,
+    tried: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Remedies for the ranked causes [(id, confidence)], ordered by P(fix)/minutes or by stage; steps already tried left out."""
     if order not in ORDERS:
         raise PlanError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
-    total = sum(conf for _, conf in causes)
+    total = 0.0
+    for _, conf in causes:
+        total += conf
     p_fix: dict[str, float] = {}
     for_causes: dict[str, list[str]] = {}
     for cause_id, conf in causes:
-        remedies = remedies_for(kb, cause_id, platform)
+        remedies = open_remedies(kb, cause_id, platform, tried)
         if not remedies or total <= 0:
             continue
-        norm = sum(2.0**-j for j in range(len(remedies)))
-        for position, remedy in enumerate(remedies):
-            share = (conf / total) * (2.0**-position / norm)
-            p_fix[remedy] = p_fix.get(remedy, 0.0) + share
+        for remedy, share in zip(remedies, shares(len(remedies)), strict=True):
+            p_fix[remedy] = p_fix.get(remedy, 0.0) + (conf / total) * share
             for_causes.setdefault(remedy, []).append(cause_id)
     steps = []
     for remedy, probability in p_fix.items():
         data = kb.remedies[remedy]
-        score = probability / data["minutes"]
         steps.append(
             {
                 "remedy": remedy,
                 "stage": data["stage"],
                 "minutes": data["minutes"],
                 "p_fix": round4(probability),
-                "score": round4(score),
+                "score": round4(probability / data["minutes"]),
                 "for": for_causes[remedy],
             }
         )
     if order == "value":
-        steps.sort(key=lambda s: (-s["score"], _stage_rank(s["stage"]), s["remedy"]))
+        steps.sort(key=lambda s: (-s["score"], stage_rank(s["stage"]), s["remedy"]))
     else:
-        steps.sort(key=lambda s: (_stage_rank(s["stage"]), -s["score"], s["remedy"]))
+        steps.sort(key=lambda s: (stage_rank(s["stage"]), -s["score"], s["remedy"]))
     return steps
 
 
-class QuestionIndex:
-    """Per knowledge base: each rule's alternatives, what it concludes, and who tests which fact."""
+def general_plan(kb: KnowledgeBase, platform: str | None, tried: tuple[str, ...], ruled_out: set[str]) -> list[dict[str, Any]]:
+    """The general checks (guide `general_checks`) when no suspected cause leaves a step: one remedy per item, in order.
 
-    def __init__(self, kb: KnowledgeBase):
-        self.kb = kb
-        self.alternatives = [alternatives(rule["when"]) for rule in kb.rules]
-        self.conclusions = [conclusion(rule) for rule in kb.rules]
-        self.testers: dict[str, list[int]] = {}
-        self.tested: list[list[str]] = []  # per rule, the facts it tests
-        self.feeders: dict[str, list[int]] = {}  # derived fact -> rules deriving it
-        self.by_cause: dict[str, list[int]] = {}  # cause -> rules suspecting or ruling it out
-        for index, alts in enumerate(self.alternatives):
-            facts = sorted({fact for alt in alts for fact, _ in alt})
-            self.tested.append(facts)
-            for fact in facts:
-                self.testers.setdefault(fact, []).append(index)
-            what, detail = self.conclusions[index]
-            if what == "derive":
-                self.feeders.setdefault(detail[0], []).append(index)
-            else:
-                self.by_cause.setdefault(detail[0] if what == "suspect" else detail, []).append(index)
-        self.inputs = {k for k, o in kb.observations.items() if not o.get("derived")}
-
-
-def next_questions(index: QuestionIndex, store: FactStore, fired: set[int], ranked: list[str], ruled_out: set[str]) -> list[dict[str, Any]]:
-    """Unanswered observations that could still fire or block a rule for a leading cause, best first."""
-    kb = index.kb
-    targets = set(ranked[:TARGETS]) if ranked else {c for c in kb.causes if c not in ruled_out}
-    targets -= ruled_out
-    relevant: set[int] = set()
-    queue: list[int] = []
-    for cause in sorted(targets):
-        queue.extend(i for i in index.by_cause.get(cause, ()) if i not in fired)
-    while queue:
-        i = queue.pop()
-        if i in relevant:
-            continue
-        relevant.add(i)
-        for fact in index.tested[i]:
-            queue.extend(j for j in index.feeders.get(fact, ()) if j not in fired and j not in relevant)
-    # value: suspect → weight, rule_out → 1, derive → the best value among relevant rules testing its fact
-    fixed = {
-        i: (index.conclusions[i][1][1] if index.conclusions[i][0] == "suspect" else 1.0)
-        for i in relevant
-        if index.conclusions[i][0] != "derive"
-    }
-    derived_facts = sorted({index.conclusions[i][1][0] for i in relevant if i not in fixed})
-    fact_value = dict.fromkeys(derived_facts, 0.0)
-    testers = {fact: [j for j in index.testers.get(fact, ()) if j in relevant] for fact in derived_facts}
-
-    def value_of(rule: int) -> float:
-        return fixed[rule] if rule in fixed else fact_value[index.conclusions[rule][1][0]]
-
-    changed = bool(derived_facts)
-    while changed:
-        changed = False
-        for fact in derived_facts:
-            best = max((value_of(j) for j in testers[fact]), default=0.0)
-            if best > fact_value[fact]:
-                fact_value[fact] = best
-                changed = True
-    gain: dict[str, float] = {}
-    reasons: dict[str, set[int]] = {}
-    for i in sorted(relevant):
-        for alt in index.alternatives[i]:
-            candidates: list[str] = []
-            dead = False
-            for fact, tests in alt:
-                if fact in index.inputs and fact not in store.given:
-                    if fact != "error_message" and fact not in candidates:
-                        candidates.append(fact)
-                elif store.group_holds(fact, tests):
+    An item gives its first referenced remedy that fits the platform, is not already in the plan, was not tried
+    and is not moot (every cause listing it ruled out); the last two do not apply to the help section.
+    """
+    guide = kb.entities.get("guide", {}).get(GENERAL_GUIDE)
+    if not guide:
+        return []
+    listed_by: dict[str, list[str]] = {}
+    for cause_id in sorted(kb.causes):
+        for remedy in kb.causes[cause_id].get("remedies") or ():
+            listed_by.setdefault(remedy, []).append(cause_id)
+    steps: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    for section in guide.get("sections") or ():
+        for item in section.get("items") or ():
+            for ref in item.get("refs") or ():
+                kind, _, remedy = ref.partition(":")
+                if kind != "remedy" or remedy not in kb.remedies or remedy in taken:
                     continue
-                elif fact in index.inputs:
-                    dead = True
-                    break
-            if dead or not candidates:
-                continue
-            share = value_of(i) / len(candidates)
-            for fact in candidates:
-                gain[fact] = gain.get(fact, 0.0) + share
-                reasons.setdefault(fact, set()).add(i)
-    questions = []
-    for fact, amount in gain.items():
-        if amount <= 0:
-            continue
-        cost = kb.observations[fact].get("cost_minutes", 1)
-        rules = sorted(reasons[fact])
-        questions.append(
-            {
-                "observation": fact,
-                "score": round4(amount / max(cost, MIN_COST)),
-                "cost_minutes": cost,
-                "rules": [kb.rules[i]["id"] for i in rules],
-                "why": kb.rules[rules[0]]["because"],
-            }
-        )
-    questions.sort(key=lambda q: (-q["score"], q["cost_minutes"], q["observation"]))
-    return questions[:MAX_QUESTIONS]
+                if not fits_platform(kb.remedies[remedy], platform):
+                    continue
+                helping = section.get("id") == HELP_SECTION  # where to get help is never done with or moot
+                if remedy in tried and not helping:
+                    continue
+                causes = listed_by.get(remedy, [])
+                if causes and all(c in ruled_out for c in causes) and not helping:
+                    continue
+                data = kb.remedies[remedy]
+                steps.append(
+                    {
+                        "remedy": remedy,
+                        "stage": data["stage"],
+                        "minutes": data["minutes"],
+                        "p_fix": 0.0,
+                        "score": 0.0,
+                        "for": [],
+                        "general": section["id"],
+                    }
+                )
+                taken.add(remedy)
+                break
+    return steps

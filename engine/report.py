@@ -13,7 +13,8 @@ WORDS = {
         "symptoms": "症状",
         "from_message": "エラーメッセージから判定",
         "causes": "考えられる原因",
-        "no_causes": "原因を絞り込むには情報が足りません。次の質問に答えてください。",
+        "no_causes": "原因はまだ絞り込めていません。下の一般的な確認を上から試してください。",
+        "tried": "試したが直らなかった対処",
         "confidence": "確からしさ",
         "why": "理由",
         "ruled_out": "除外した原因",
@@ -23,6 +24,7 @@ WORDS = {
         "for": "対象",
         "side_effects": "影響",
         "next": "次に確かめると良いこと",
+        "general": "一般的な確認",
         "stages": {"auth": "認証", "receive": "受信", "network": "回線", "send": "送信", "device_os": "端末・OS", "support": "サポート"},
         "sep": "、",
         "more_steps": "… ほかに {n} 件(すべて見るには --json)",
@@ -39,7 +41,8 @@ WORDS = {
         "symptoms": "Symptoms",
         "from_message": "matched from the error message",
         "causes": "Likely causes",
-        "no_causes": "Not enough information to narrow down the cause yet. Answer the questions below.",
+        "no_causes": "No cause stands out yet. Work through the general checks below from the top.",
+        "tried": "tried without success",
         "confidence": "confidence",
         "why": "why",
         "ruled_out": "Ruled out",
@@ -49,6 +52,7 @@ WORDS = {
         "for": "for",
         "side_effects": "side effects",
         "next": "Worth checking next",
+        "general": "General checks",
         "stages": {
             "auth": "sign-in",
             "receive": "receiving",
@@ -106,6 +110,9 @@ def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_cau
             lines.append(f"  {number}. {title(kb, 'cause', cause['id'], lang)} — {w['confidence']} {round(cause['confidence'] * 100)}%")
             for item in cause["evidence"]:
                 lines.append(f"     {w['why']}: {item['because'][lang].strip()}")
+            if cause.get("tried"):
+                done = w["sep"].join(title(kb, "remedy", r, lang) for r in cause["tried"])
+                lines.append(f"     {w['tried']}: {done}")
         if len(diagnosis.causes) > max_causes:
             rest = [title(kb, "cause", c["id"], lang) for c in diagnosis.causes[max_causes:]]
             lines.append(f"  … {w['sep'].join(rest)}")
@@ -121,17 +128,23 @@ def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_cau
             rest = [title(kb, "cause", r["id"], lang) for r in diagnosis.ruled_out[max_causes:]]
             lines.append(f"  … {w['sep'].join(rest)}")
     if diagnosis.plan:
-        lines += ["", f"{w['plan']}:"]
-        for number, step in enumerate(diagnosis.plan[:max_steps], 1):
+        general = "general" in diagnosis.plan[0]
+        lines += ["", f"{w['general'] if general else w['plan']}:"]
+        sections = _general_sections(kb, lang) if general else {}
+        section = None
+        for number, step in enumerate(diagnosis.plan[:max_steps] if not general else diagnosis.plan, 1):
+            if general and step.get("general") != section:
+                section = step.get("general")
+                lines.append(f" [{sections.get(section, section)}]")
             remedy = kb.remedies.get(step["remedy"], {})
             stage = w["stages"].get(step["stage"], step["stage"])
             minutes = w["minutes"].format(m=_minutes(step["minutes"]))
-            causes = w["sep"].join(title(kb, "cause", c, lang) for c in step["for"])
-            lines.append(f"  {number}. [{stage}] {title(kb, 'remedy', step['remedy'], lang)} — {minutes} ({w['for']}: {causes})")
+            target = f" ({w['for']}: {w['sep'].join(title(kb, 'cause', c, lang) for c in step['for'])})" if step["for"] else ""
+            lines.append(f"  {number}. [{stage}] {title(kb, 'remedy', step['remedy'], lang)} — {minutes}{target}")
             effects = (remedy.get("side_effects") or {}).get(lang)
             if effects:
                 lines.append(f"     {w['side_effects']}: {first_paragraph(effects)}")
-        if len(diagnosis.plan) > max_steps:
+        if not general and len(diagnosis.plan) > max_steps:
             lines.append("  " + w["more_steps"].format(n=len(diagnosis.plan) - max_steps))
     if diagnosis.next_questions:
         lines += ["", f"{w['next']}:"]
@@ -140,6 +153,7 @@ def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_cau
             text = (observation.get("question") or observation.get("title") or {}).get(lang) or question["observation"]
             minutes = w["minutes"].format(m=_minutes(question["cost_minutes"]))
             lines.append(f"  - {text} ({minutes})")
+            lines.append(f"    {w['why']}: {question['why'][lang].strip()}")
     return "\n".join(lines)
 
 
@@ -167,3 +181,9 @@ def _evidence_lines(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str) -> list[
             answered, evidence = shown(c["answered"]), shown(c["evidence"])
             lines.append(f"  - {name(c['observation'])}: {w['answered']} {answered} / {w['evidence']} {evidence} ({c['source']})")
     return lines
+
+
+def _general_sections(kb: KnowledgeBase, lang: str) -> dict[str, str]:
+    """Section id -> title of the general checks guide."""
+    guide = kb.entities.get("guide", {}).get("general_checks") or {}
+    return {s["id"]: (s.get("title") or {}).get(lang, s["id"]) for s in guide.get("sections") or ()}

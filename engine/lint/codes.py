@@ -55,6 +55,17 @@ CODES: dict[str, Code] = {
     "MK313": Code("translation-structure", "warning", "Give ja and en the same structure (list items, headings, links, code)."),
     "MK314": Code("unused-observation", "warning", "Use the observation in a rule, or remove it from the vocabulary."),
     "MK315": Code("source-inconsistent", "warning", "Cite a URL with the same title and kind everywhere; copy them from its first use."),
+    # why a question is asked
+    "MK316": Code(
+        "why-missing",
+        "error",
+        "Add `why: {ja, en}` after `question`: what each answer would tell (「…なら…、…なら…」), never a rule's conclusion as fact.",
+    ),
+    "MK317": Code(
+        "why-quotes-rule",
+        "error",
+        "Write the `why` in its own words: what each answer would tell, not a rule's `because` (which states a conclusion as fact).",
+    ),
     # what the knowledge says
     "MK320": Code(
         "placeholder-unknown",
@@ -80,6 +91,11 @@ CODES: dict[str, Code] = {
         "source-language",
         "warning",
         "Make `lang` match the page's locale (ja-jp → ja, en-xx → en); put an `en` alternate only on a Japanese page.",
+    ),
+    "MK325": Code(
+        "japanese-punctuation",
+        "error",
+        "Write full-width （…） and ： in Japanese text; code, URLs, links and 「quoted UI strings」 stay as written.",
     ),
     # evidence patterns
     "MK330": Code(

@@ -1,4 +1,4 @@
-"""Checks on what the knowledge says: message patterns, public wording, source languages, contradicted evidence."""
+"""Checks on what the knowledge says: message patterns, public wording, Japanese punctuation, source languages, contradicted evidence."""
 
 from __future__ import annotations
 
@@ -84,6 +84,38 @@ def check_wording(ctx: LintContext) -> Iterator[Problem]:
                     )
 
 
+_JAPANESE = r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff60々〆〇ー]"
+# left as written: code spans, URLs, Markdown link targets and quoted UI strings, which show what the screen shows
+_AS_WRITTEN = re.compile(r"`[^`\n]*`|https?://[^\s)）」』>]+|\]\([^)\s]*\)|「[^「」\n]*」|『[^『』\n]*』|“[^“”\n]*”")
+_HALF_WIDTH = re.compile(r"\(([^()\n]*)\)|(?<=" + _JAPANESE + r"):(?!//)")
+
+
+def half_width_punctuation(text: str) -> str | None:
+    """The first half-width parenthesis or colon in Japanese running text (outside code, URLs and 「quotes」), or None."""
+    masked = _AS_WRITTEN.sub(lambda m: "\0" * len(m.group(0)), text)
+    for found in _HALF_WIDTH.finditer(masked):
+        if found.group(0) == ":":
+            return found.group(0)
+        before = masked[max(0, found.start() - 1) : found.start()]
+        if re.search(_JAPANESE, found.group(1)) or re.search(_JAPANESE, before):
+            return found.group(0)
+    return None
+
+
+@check("japanese-punctuation", "MK325")
+def check_japanese_punctuation(ctx: LintContext) -> Iterator[Problem]:
+    """MK325: Japanese text uses full-width parentheses and colons, as Japanese support writing does."""
+    for source in ctx.files:
+        if source.folder is None or source.doc.data is None:
+            continue
+        for path, value in walk(source.doc.data):
+            if not is_text(value) or (path and path[0] in _NOT_SHOWN) or "messages" in path:
+                continue  # a UI message is written exactly as the screen shows it
+            found = half_width_punctuation(value["ja"]) if isinstance(value.get("ja"), str) else None
+            if found:
+                yield ctx.problem(source.rel, (*path, "ja"), "MK325", f"ja text has half-width {found[:40]!r}; write （…） and ：")
+
+
 _LOCALE = re.compile(r"^https?://support\.apple\.com/([a-z]{2})-[a-z]{2,4}/|[?&]locale=([a-z]{2})_[A-Z]{2}(?:&|$)")
 
 
@@ -145,4 +177,4 @@ def check_contradicted(ctx: LintContext) -> Iterator[Problem]:
                 break
 
 
-CONTENT_CHECKS = (check_patterns, check_wording, check_source_languages, check_contradicted)
+CONTENT_CHECKS = (check_patterns, check_wording, check_source_languages, check_contradicted, check_japanese_punctuation)

@@ -217,6 +217,34 @@ def check_reachability(ctx: LintContext) -> Iterator[Problem]:
             yield ctx.entity_problem("observation", ident, ("id",), "MK314", f"no rule tests observation '{ident}'")
 
 
+@check("question-reasons", "MK316 MK317")
+def check_question_reasons(ctx: LintContext) -> Iterator[Problem]:
+    """MK316, MK317: every observation that can be asked says why (what each answer would tell), in its own words."""
+    because = [
+        (rid, lang, text.strip())
+        for rid, rule in _rules(ctx)
+        if isinstance(rule.get("because"), dict)
+        for lang, text in rule["because"].items()
+        if isinstance(text, str) and len(text.strip()) >= 20
+    ]
+    for ident, observation in ctx.kb.observations.items():
+        if observation.get("derived"):
+            continue
+        why = observation.get("why")
+        if not isinstance(why, dict):
+            where = ("question",) if "question" in observation else ("id",)
+            yield ctx.entity_problem("observation", ident, where, "MK316", f"observation '{ident}' can be asked but has no `why`")
+            continue
+        for lang, text in why.items():
+            quoted = next(
+                (rid for rid, rule_lang, reason in because if rule_lang == lang and isinstance(text, str) and reason in text), None
+            )
+            if quoted:
+                yield ctx.entity_problem(
+                    "observation", ident, ("why", lang), "MK317", f"the `why` of '{ident}' repeats the `because` of rule '{quoted}'"
+                )
+
+
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 
 
@@ -348,6 +376,7 @@ KB_CHECKS = (
     check_rules,
     check_engine_limits,
     check_reachability,
+    check_question_reasons,
     check_texts,
     check_sources,
     check_patterns,

@@ -38,12 +38,15 @@ def _add_html(entry: dict, field: str) -> None:
 
 # what api/rules.json (the wizard's input) takes from each kind; incremental builds watch the same fields
 OBSERVATION_FIELDS = (
-    "type", "derived", "title", "question", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum", "pattern",
+    "type", "derived", "title", "question", "why", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum",
+    "pattern", "prior_true",
 )  # fmt: skip
 CAUSE_FIELDS = ("title", "area", "remedies", "prior")
 REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice")  # and the platforms of its steps
-SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases")
-WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS))
+SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases", "related")
+WIZARD_GUIDES = ("general_checks", "consultation_template")  # the plan with no suspected cause; the consultation text
+GUIDE_FIELDS = ("title", "sections")
+WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS + GUIDE_FIELDS))
 
 
 def step_platforms(remedy: dict) -> list[str]:
@@ -73,12 +76,14 @@ def rules_document(kb: KnowledgeBase) -> dict:
             "area": s.get("area"),
             "messages": [m.get("text") for m in s.get("messages") or ()],
             "search_phrases": list(s.get("search_phrases") or ()),
+            "related": [r for r in s.get("related") or () if r.startswith(("cause:", "symptom:"))],
         }
         for ident, s in sorted(kb.symptoms.items())
     }
     rules = [{**rule, "topic": kb.rule_topic.get(rule.get("id", ""), "")} for rule in kb.rules]
     for rule in rules:
         rule.pop("sources", None)
+    guides = {ident: _wizard_guide(kb.entities["guide"][ident]) for ident in WIZARD_GUIDES if ident in kb.entities.get("guide", {})}
     return {
         "format": RULES_FORMAT,
         "mailkb": __version__,
@@ -88,6 +93,7 @@ def rules_document(kb: KnowledgeBase) -> dict:
         "remedies": remedies,
         "symptoms": symptoms,
         "rules": rules,
+        "guides": guides,
     }
 
 
@@ -96,6 +102,19 @@ def patterns_document(kb: KnowledgeBase) -> dict:
     from ..evidence.patterns import build_book  # not the memo: incremental builds patch the knowledge base in place
 
     return {"format": PATTERNS_FORMAT, "mailkb": __version__, "digest": kb.digest, **build_book(kb).to_dict()}
+
+
+def _wizard_guide(guide: dict) -> dict:
+    """A guide's sections and items as the wizard reads them: ids, titles, labels, details and references."""
+    sections = [
+        {
+            "id": section.get("id"),
+            "title": section.get("title"),
+            "items": [{k: item[k] for k in ("id", "label", "detail", "refs") if k in item} for item in section.get("items") or ()],
+        }
+        for section in guide.get("sections") or ()
+    ]
+    return {"title": guide.get("title"), "sections": sections}
 
 
 def entry_json(entry: dict) -> str:

@@ -1,5 +1,7 @@
 /* The diagnosis wizard: asks the next best question, shows ranked causes, ruled-out causes and the plan.
- * Everything runs here, from api/rules.json and rulelang.js; the answers live in the URL (?obs=value&skip=…). */
+ * Everything runs here, from api/rules.json and rulelang.js; the answers live in the URL (?obs=value&skip=…&tried=…).
+ * A skipped question is sent to the engine as `unknown` (another takes its place); a plan step ticked as
+ * "done, still broken" is sent as `tried`. */
 (function () {
   "use strict";
   const root = document.getElementById("wizard");
@@ -13,9 +15,11 @@
       loading: "読み込んでいます…", failed: "診断データを読み込めませんでした。", message: "表示されたエラーメッセージ(任意)",
       messageHelp: "画面に出ている文言をそのまま貼り付けるか入力してください。", use: "この文言で診断", question: "次の質問",
       answer: "回答する", skip: "分からない(とばす)", yes: "はい", no: "いいえ", answers: "これまでの回答", remove: "取り消す",
-      causes: "考えられる原因", none: "まだ原因を絞り込めていません。質問に答えるか、エラーメッセージを入力してください。",
+      causes: "考えられる原因", none: "まだ原因を絞り込めていません。下の「一般的な確認」を上から試してください。",
       ruled: "除外された原因", plan: "直す順番", min: "分", sideEffects: "影響", stage: "段階", next: "ほかに役立つ質問",
-      done: "原因をかなり絞り込めました。下の「直す順番」を上から試してください。", noMore: "これ以上の質問はありません。",
+      done: "原因をかなり絞り込めました。下の「直す順番」を上から試してください。", noMore: "これ以上役立つ質問はありません。下の手順を上から試してください。",
+      general: "一般的な確認(原因を絞り込めないとき)", tried: "試したが直らない", triedList: "試したが直らなかった手順",
+      copy: "Apple サポート・通信事業者に相談する文面をコピー", copied: "コピーしました。相談先にそのまま貼り付けられます。", consult: "相談用の文面",
       reset: "最初からやり直す", share: "この診断のリンク(共有・再読み込みしても残ります)", confidence: "確からしさ",
       order: "並べ方", byValue: "効果と手間の順", byStage: "7ステップの順", why: "理由", updated: (n) => `更新しました。原因の候補 ${n} 件。`,
       symptomsPick: "当てはまる症状を選んでください",
@@ -25,9 +29,11 @@
       loading: "Loading…", failed: "Could not load the diagnosis data.", message: "The error message you see (optional)",
       messageHelp: "Paste or type the exact words on the screen.", use: "Diagnose this message", question: "Next question",
       answer: "Answer", skip: "I don't know (skip)", yes: "Yes", no: "No", answers: "Your answers", remove: "Remove",
-      causes: "Likely causes", none: "No cause stands out yet. Answer a question or enter the error message.",
+      causes: "Likely causes", none: "No cause stands out yet. Work through the general checks below from the top.",
       ruled: "Ruled out", plan: "What to do, in order", min: "min", sideEffects: "Side effects", stage: "Stage", next: "Other useful questions",
-      done: "The leading cause is clear. Work through the plan below from the top.", noMore: "There are no more questions.",
+      done: "The leading cause is clear. Work through the plan below from the top.", noMore: "No other question would help now. Work through the steps below from the top.",
+      general: "General checks (when the cause cannot be narrowed down)", tried: "Done, still broken", triedList: "Steps done without success",
+      copy: "Copy a message for Apple Support or your carrier", copied: "Copied. Paste it into your message to support.", consult: "Message for support",
       reset: "Start over", share: "Link to this diagnosis (survives reload, can be shared)", confidence: "confidence",
       order: "Order", byValue: "Value for time", byStage: "The seven steps", why: "Why", updated: (n) => `Updated. ${n} likely cause(s).`,
       symptomsPick: "Choose the symptoms that apply",
@@ -57,7 +63,7 @@
 
   let doc, prep;
   let focusOn = null;  // a question picked from "other useful questions" (not part of the shareable state)
-  let state = { query: {}, skip: [], order: "value" };
+  let state = { query: {}, skip: [], tried: [], order: "value" };
 
   // ---- state <-> URL ----
   function parseValue(obs, raw) {
@@ -85,17 +91,19 @@
     const params = new URLSearchParams(location.search);
     const query = {};
     for (const [key, raw] of params) {
-      if (key === "skip" || key === "order") continue;
+      if (key === "skip" || key === "tried" || key === "order") continue;
       const value = parseValue(doc.observations[key], raw);
       if (value !== undefined) query[key] = value;
     }
-    const skip = (params.get("skip") || "").split(",").filter((id) => id in doc.observations);
-    return { query, skip, order: params.get("order") === "stages" ? "stages" : "value" };
+    const skip = (params.get("skip") || "").split(",").filter((id) => id in doc.observations && !doc.observations[id].derived && !(id in query));
+    const tried = (params.get("tried") || "").split(",").filter((id) => id in doc.remedies);
+    return { query, skip: [...new Set(skip)], tried: [...new Set(tried)], order: params.get("order") === "stages" ? "stages" : "value" };
   }
   function writeUrl() {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(state.query)) params.set(key, Array.isArray(value) ? value.join(",") : String(value));
     if (state.skip.length) params.set("skip", state.skip.join(","));
+    if (state.tried.length) params.set("tried", state.tried.join(","));
     if (state.order !== "value") params.set("order", state.order);
     const search = params.toString();
     history.replaceState(null, "", location.pathname + (search ? "?" + search : ""));
@@ -202,7 +210,7 @@
     const list = el("ul", { class: "answers" });
     for (const [id, value] of entries) {
       const remove = el("button", { type: "button", class: "secondary", "aria-label": `${W.remove}: ${obsTitle(id)}`, text: W.remove });
-      remove.addEventListener("click", () => update(() => { delete state.query[id]; }));
+      remove.addEventListener("click", () => update(() => { delete state.query[id]; state.skip = state.skip.filter((s) => s !== id); }));
       list.append(el("li", {}, `${t(doc.observations[id].title)}: `, el("strong", { text: valueText(id, value) }), " ", remove));
     }
     return el("section", { "aria-labelledby": "wizard-answers-h" }, el("h2", { id: "wizard-answers-h", text: W.answers }), list);
@@ -238,35 +246,78 @@
         order.append(option);
       }
       order.addEventListener("change", () => update(() => { state.order = order.value; }));
-      const list = el("ol", { id: "wizard-plan" });
+      const general = "general" in result.plan[0];
+      const sections = new Map((((doc.guides || {}).general_checks || {}).sections || []).map((s) => [s.id, t(s.title)]));
+      const list = el("ol", { id: "wizard-plan", "data-general": general ? "true" : "false" });
+      let lastSection = null;
       for (const step of result.plan) {
         const remedy = doc.remedies[step.remedy] || {};
-        list.append(el("li", { "data-remedy": step.remedy }, remedyLink(step.remedy),
-          el("span", { class: "small", text: ` — ${step.minutes} ${W.min}` }),
+        let heading = null;  // the general checks' section, on its first step
+        if (general && step.general !== lastSection) {
+          lastSection = step.general;
+          heading = el("strong", { class: "plan-section small", text: `${sections.get(step.general) || step.general}: ` });
+        }
+        const done = el("button", { type: "button", class: "secondary", "data-tried": step.remedy, text: W.tried });
+        done.addEventListener("click", () => update(() => { if (!state.tried.includes(step.remedy)) state.tried.push(step.remedy); }));
+        list.append(el("li", { "data-remedy": step.remedy }, heading, remedyLink(step.remedy),
+          el("span", { class: "small", text: ` — ${step.minutes} ${W.min} ` }), done,
           remedy.side_effects_html ? el("div", { class: "small" }, el("strong", { text: `${W.sideEffects}: ` }), trustedHtml(t(remedy.side_effects_html)))
             : remedy.side_effects ? el("p", { class: "small", text: `${W.sideEffects}: ${plain(remedy.side_effects)}` }) : null));
       }
-      section.append(el("h2", { text: W.plan }), el("p", {}, el("label", { for: "wizard-order", text: `${W.order}: ` }), order), list);
+      section.append(el("h2", { text: general ? W.general : W.plan }), el("p", {}, el("label", { for: "wizard-order", text: `${W.order}: ` }), order), list);
     }
+    if (state.tried.length) {
+      const list = el("ul", { id: "wizard-tried" });
+      for (const remedy of state.tried) {
+        const undo = el("button", { type: "button", class: "secondary", text: W.remove });
+        undo.addEventListener("click", () => update(() => { state.tried = state.tried.filter((r) => r !== remedy); }));
+        list.append(el("li", {}, remedyLink(remedy), " ", undo));
+      }
+      section.append(el("h2", { text: W.triedList }), list);
+    }
+    section.append(consultBox(result));
     return section;
+  }
+
+  function engineQuery() {
+    const query = Object.assign({}, state.query);
+    if (state.skip.length) query.unknown = state.skip.slice();
+    if (state.tried.length) query.tried = state.tried.slice();
+    return query;
+  }
+
+  // the consultation text for Apple Support or a carrier (the same as `mailkb diagnose --format consult`)
+  function consultBox(result) {
+    const text = E.consultation(prep, engineQuery(), result, lang);
+    const area = el("textarea", { id: "wizard-consult-text", rows: "12", readonly: true, "aria-label": W.consult });
+    area.value = text;
+    const status = el("p", { class: "small", role: "status", "aria-live": "polite" });
+    const copy = el("button", { type: "button", id: "wizard-copy", text: W.copy });
+    copy.addEventListener("click", () => {
+      const done = () => { status.textContent = W.copied; };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(done, () => { area.select(); });
+      else { area.select(); document.execCommand && document.execCommand("copy"); done(); }
+    });
+    return el("section", { id: "wizard-consult", "aria-labelledby": "wizard-consult-h" },
+      el("h2", { id: "wizard-consult-h", text: W.consult }), el("p", {}, copy), status, el("details", {}, el("summary", { text: W.consult }), area));
   }
 
   function render(announce) {
     let result;
     try {
-      result = E.diagnose(prep, state.query, state.order);
+      result = E.diagnose(prep, engineQuery(), state.order);
     } catch (error) {
       root.replaceChildren(el("p", { class: "notice", text: W.failed }));
       throw error;
     }
-    const pending = result.next_questions.filter((q) => !state.skip.includes(q.observation) && !(q.observation in state.query));
+    const pending = result.next_questions;  // never an answered or skipped question (they are `unknown`)
     const parts = [messageForm()];
     const current = pending.find((q) => q.observation === focusOn) || pending[0];
     if (E.leads(result)) parts.push(el("p", { class: "notice", id: "wizard-done", text: W.done }));
-    else if (current) parts.push(questionForm(current));
-    else parts.push(el("p", { id: "wizard-done", text: W.noMore }));
+    if (current) parts.push(questionForm(current));
+    else if (!E.leads(result)) parts.push(el("p", { id: "wizard-done", text: W.noMore }));
     const others = pending.filter((q) => q !== current);
-    if (others.length && !E.leads(result)) {
+    if (others.length) {
       const list = el("ul", { id: "wizard-other-questions" });
       for (const q of others) {
         const pick = el("button", { type: "button", class: "secondary", text: obsTitle(q.observation) });

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from mailkb.facts import alternatives
 from mailkb.kb import KnowledgeBase
-from mailkb.query import allowed_values
+from mailkb.query import WHOLE_UNITS, allowed_values
 
 
 def _rule_constants(kb: KnowledgeBase, fact: str) -> list:
@@ -48,6 +48,8 @@ def value_strategy(kb: KnowledgeBase, ident: str) -> st.SearchStrategy:
     if kind == "number":
         low, high = observation["minimum"], observation["maximum"]
         inside = [v for v in _rule_numbers(kb, ident) if low <= v <= high] + [low, high]
+        if observation.get("unit") in WHOLE_UNITS:  # ports, counts, codes and bits are whole numbers
+            return st.one_of(st.sampled_from(sorted({int(v) for v in inside if float(v).is_integer()})), st.integers(int(low), int(high)))
         return st.one_of(
             st.sampled_from(sorted(set(inside))),
             st.integers(int(low), int(high)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailkb.diagnosis import diagnose
+from mailkb.query import RESERVED, WHOLE_UNITS
 from mailkb.schemas import schema_document, validator
 
 TYPES = {"boolean": "boolean", "number": "number", "text": "string", "symptom_list": "array"}
@@ -13,7 +14,10 @@ TYPES = {"boolean": "boolean", "number": "number", "text": "string", "symptom_li
 def test_query_schema_matches_the_vocabulary(real_kb):
     schema = schema_document("query")
     results = schema["definitions"]["result"]["enum"]
+    assert all(schema["properties"][key]["type"] == "array" for key in RESERVED)
     for ident, spec in schema["properties"].items():
+        if ident in RESERVED:
+            continue
         observation = real_kb.observations.get(ident)
         assert observation is not None, f"core observation {ident} is missing from knowledge/observations/"
         assert not observation.get("derived"), ident
@@ -21,6 +25,8 @@ def test_query_schema_matches_the_vocabulary(real_kb):
             allowed = [v["value"] for v in observation["values"]]
             expected = spec.get("enum") or (results if spec.get("$ref") else None)
             assert sorted(allowed) == sorted(expected), ident
+        elif observation.get("unit") in WHOLE_UNITS:
+            assert spec.get("type") == "integer", f"{ident}: a {observation['unit']} is a whole number"
         else:
             assert spec.get("type") == TYPES[observation["type"]], ident
 

@@ -91,7 +91,7 @@ def test_any_json_is_evidence_or_a_one_line_refusal(tmp_path_factory, real_kb, d
 
 def test_the_diagnosis_says_what_came_from_evidence(real_kb):
     probe = Evidence("probe", {"tls_intercepted": True, "clock_wrong": False, "dns_resolution_failed": False})
-    result = diagnose_with_evidence({"symptoms": ["ssl_connection_failed"], "clock_wrong": True}, [probe], kb=real_kb)
+    result, _ = diagnose_with_evidence({"symptoms": ["ssl_connection_failed"], "clock_wrong": True}, [probe], kb=real_kb)
     data = result.to_dict()
     assert not list(validator("diagnosis").iter_errors(data))
     assert [e["observation"] for e in data["from_evidence"]] == ["tls_intercepted", "dns_resolution_failed"]

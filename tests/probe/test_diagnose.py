@@ -67,9 +67,9 @@ def test_diagnose_probe_runs_the_probe_then_diagnoses(monkeypatch, capsys):
     assert code == 0, err  # the diagnosis answered, even though a step failed
     probe_part, report = out.split("== 診断結果 ==")
     assert "✗ TCP 接続" in probe_part
-    assert "この回線ではメールのポート(993・587)への接続が止められている: はい (probe)" in report
+    assert "この回線ではメールのポート（993・587）への接続が止められている: はい (probe)" in report
     assert report.index("会社・学校などの管理ネットワークや管理下端末の制限") < report.index(
-        "Wi-Fi のログインページ(キャプティブポータル)が未完了"
+        "Wi-Fi のログインページ（キャプティブポータル）が未完了"
     )
 
 

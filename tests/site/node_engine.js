@@ -1,5 +1,6 @@
 // Test helper: the browser wizard's evaluator (site/static/rulelang.js) in Node.
-// argv[2] = rules document (api/rules.json, optional); stdin = one JSON {query, order[, doc]} per line; stdout = one diagnosis per line.
+// argv[2] = rules document (api/rules.json, optional); stdin = one JSON {query, order[, doc][, consult]} per line;
+// stdout = one diagnosis per line (with `consult: {ja, en}`, the consultation texts, when asked for).
 const fs = require("fs");
 const readline = require("readline");
 const engine = require("../../site/static/rulelang.js");
@@ -10,9 +11,10 @@ lines.on("line", (line) => {
   if (!line.trim()) return;
   let answer;
   try {
-    const { query, order, doc } = JSON.parse(line);
+    const { query, order, doc, consult } = JSON.parse(line);
     if (doc) prep = engine.prepare(doc);  // a line may carry its own rules document
     answer = engine.diagnose(prep, query, order);
+    if (consult) answer.consult = { ja: engine.consultation(prep, query, answer, "ja"), en: engine.consultation(prep, query, answer, "en") };
   } catch (error) {
     answer = { error: String(error && error.stack ? error.stack : error) };
   }

@@ -1,9 +1,11 @@
 """One rule language, two evaluators: the wizard's JavaScript answers exactly like the Python engine.
 
-Random knowledge bases (random rules over a small vocabulary) and random observation sets are diagnosed by
-`mailkb.diagnose` (reference backend) and by site/static/rulelang.js in Node; the outputs must be equal:
-symptoms, derived facts, causes with confidences and evidence, ruled-out causes, plan, next questions, trace.
-The bundled knowledge base gets the same treatment with observation sets drawn from its own vocabulary.
+Random knowledge bases (random rules over a small vocabulary) and random observation sets (with `unknown` and
+`tried` lists) are diagnosed by `mailkb.diagnose` (reference backend) and by site/static/rulelang.js in Node;
+the outputs must be equal: symptoms, derived facts, causes with confidences, evidence and tried steps,
+ruled-out causes, plan (general checks included), next questions with their values, trace, and the
+consultation text in both languages. The bundled knowledge base gets the same treatment with observation sets
+drawn from its own vocabulary.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailkb import KnowledgeBase, load_kb
+from mailkb.consultation import consultation
 from mailkb.diagnosis import diagnose
+from mailkb.query import WHOLE_UNITS, validate
 from mailkb.sitebuild.api import rules_document
 
 from .nodejs import NodeEngine
@@ -75,6 +79,10 @@ MESSAGE_PIECES = [
     "ssl3_get_record:",
     "wrong version number",
     "ｔａｒｏ＠ｉｃｌｏｕｄ．ｃｏｍ",
+    " パスワード: Abc123! ",  # secrets the consultation text must remove, in both implementations
+    " 確認コードは 123 456 です ",
+    " abcd-efgh-ijkl-mnop ",
+    "password is s3cret#",
 ]
 
 
@@ -235,7 +243,8 @@ def queries(kb: KnowledgeBase) -> st.SearchStrategy[dict[str, Any]]:
             parts[ident] = st.sampled_from([v["value"] for v in obs["values"]])
         elif kind == "number":
             low, high = obs["minimum"], obs["maximum"]
-            near = [x for t in thresholds for x in (t - 1, t, t + 1, t + 0.5) if low <= x <= high]
+            whole = obs.get("unit") in WHOLE_UNITS  # ports, counts, codes and bits are whole numbers
+            near = [t + d for t in thresholds for d in (-1, 0, 1, 0.5) if low <= t + d <= high and (not whole or float(t + d).is_integer())]
             parts[ident] = st.one_of(st.sampled_from(near or [low]), st.integers(int(low), int(high)))
         elif kind == "symptom_list":
             parts[ident] = st.lists(st.sampled_from(sorted(kb.symptoms)), max_size=3, unique=True) if kb.symptoms else st.just([])
@@ -250,7 +259,18 @@ def queries(kb: KnowledgeBase) -> st.SearchStrategy[dict[str, Any]]:
             )
             if values:
                 parts[ident] = st.sampled_from(values)
-    return st.fixed_dictionaries({}, optional=parts)
+    return st.fixed_dictionaries({}, optional=parts).flatmap(lambda query: _with_lists(kb, query))
+
+
+def _with_lists(kb: KnowledgeBase, query: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """The query, sometimes with `unknown` (unanswered inputs) and `tried` (remedy ids) lists."""
+    unanswered = sorted(k for k, o in kb.observations.items() if not o.get("derived") and k not in query)
+    lists: dict[str, st.SearchStrategy] = {}
+    if unanswered:
+        lists["unknown"] = st.lists(st.sampled_from(unanswered), max_size=4, unique=True)
+    if kb.remedies:
+        lists["tried"] = st.lists(st.sampled_from(sorted(kb.remedies)), max_size=3, unique=True)
+    return st.fixed_dictionaries({}, optional=lists).map(lambda extra: {**query, **extra})
 
 
 def _leaves(node: dict):
@@ -263,13 +283,15 @@ def _leaves(node: dict):
 
 
 def _python(kb: KnowledgeBase, query: dict, order: str) -> dict:
-    result = diagnose(query, kb=kb, backend="reference", order=order).to_dict()
+    diagnosis = diagnose(query, kb=kb, backend="reference", order=order)
+    result = diagnosis.to_dict()
     result.pop("engine")
+    result["consult"] = {lang: consultation(diagnosis, kb, validate(kb, query), lang) for lang in ("ja", "en")}
     return json.loads(json.dumps(result))  # the JSON the site would see
 
 
 def _javascript(node: NodeEngine, query: dict, order: str, doc: dict | None = None) -> dict:
-    result = node.diagnose(query, order, doc)
+    result = node.diagnose(query, order, doc, consult=True)
     result.pop("engine")
     return result
 
