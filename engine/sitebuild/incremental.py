@@ -23,7 +23,7 @@ from ..cachefiles import cache_dir, code_fingerprint, read_pickle, write_pickle
 from ..errors import BuildError
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import WIZARD_FIELDS, kb_json, rules_document, step_platforms
+from .api import WIZARD_FIELDS, kb_json, messages_document, rules_document, step_platforms
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -313,6 +313,8 @@ def rebuild(
     (out / "api" / "kb.json").write_text(kb_json(kb, state.fragments), encoding="utf-8")
     if wizard_changed:
         write_if_changed(out / "api" / "rules.json", json.dumps(rules_document(kb), ensure_ascii=False, separators=(",", ":")))
+    if any(ref.startswith("symptom:") for ref in patch.changed):
+        write_if_changed(out / "api" / "messages.json", json.dumps(messages_document(kb), ensure_ascii=False, separators=(",", ":")))
     if listed or dated:
         write_sitemap(out, index_pages(data) + entry_pages(data), config, data.updated)
     state.stats = stats

@@ -17,6 +17,7 @@ from .config import SiteConfig
 from .context import KIND_PATH, SiteData
 from .i18n import LANGS, PREFIX, UI, label, text, ui, untranslated
 from .pages import Page, entry_path
+from .searchkeys import search_keys
 from .words import condition_words, value_words, when_conditions, when_words
 
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -185,8 +186,17 @@ class Renderer:
             "jsonld": jsonld,
             "csp": CSP,
             "base": cfg.base_path,
+            "search_keys": self._search_keys(page, lang),
             **page.vars,
         }
+
+    def _search_keys(self, page: Page, lang: str) -> str:
+        """The page's key phrases for search (see searchkeys.py): its title, and the phrases people search a symptom by."""
+        if not page.searchable:
+            return ""
+        entry = page.vars.get("entry")
+        phrases = entry.get("search_phrases") or () if isinstance(entry, dict) else ()
+        return search_keys([text(page.title, lang)] + [text(phrase, lang) for phrase in phrases])
 
     def _ui_strings(self, lang: str) -> dict[str, str]:
         """Every interface string in `lang` (templates read U.key instead of calling ui())."""
