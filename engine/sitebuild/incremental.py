@@ -189,6 +189,19 @@ def _check_file(root: Path, source: SourceFile) -> list:
     return [p for check in FILE_CHECKS for p in check(ctx, source) if p.severity == "error"]
 
 
+def _unchanged(old: tuple, new: tuple, path: Path) -> bool:
+    """Whether a file is as the last build saw it. When the size and mtime agree and only the earlier snapshot
+    carries a content hash (it was taken within the racy window, the new one after it), the content decides."""
+    if old == new:
+        return True
+    if old[:2] != new[:2] or len(old) < 3 or len(new) > 2:
+        return False
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == old[2]
+    except OSError:
+        return False
+
+
 def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple]) -> Patch:
     """Re-read the files whose size or mtime changed and patch the knowledge base in place."""
     patch = Patch()
@@ -196,7 +209,7 @@ def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple]) -> Patch:
     if set(old) != set(new):
         patch.full_reason = "files were added or removed"
         return patch
-    changed = sorted(rel for rel in new if new[rel] != old[rel])
+    changed = sorted(rel for rel in new if not _unchanged(old[rel], new[rel], root / rel))
     rel_ref = {rel: ref for ref, rel in state.kb.paths.items()}
     for rel in changed:
         folder = rel.split("/", 1)[0]
