@@ -27,6 +27,15 @@ class Page:
 
 # kinds whose pages search finds; observation pages are the engine's vocabulary, not answers people look for
 SEARCHED_KINDS = frozenset({"symptom", "cause", "remedy", "platform", "carrier", "guide", "reference"})
+FREQUENCY = "symptom_frequency"  # the reference entry that ranks the symptoms by how often people meet them
+COMMON_SHOWN = 8  # symptoms the home page lists first
+
+
+def common_symptoms(data: SiteData, limit: int = COMMON_SHOWN) -> list[str]:
+    """The most common symptoms, in the order the knowledge base states (reference/symptom_frequency.yaml)."""
+    ranking = data.kb.entities.get("reference", {}).get(FREQUENCY) or {}
+    ranked = [v for v in ranking.get("values") or () if isinstance(v.get("value"), (int, float)) and v.get("id") in data.kb.symptoms]
+    return [v["id"] for v in sorted(ranked, key=lambda v: v["value"])][:limit]
 
 
 def entry_path(kind: str, ident: str) -> str:
@@ -64,7 +73,16 @@ def entry_pages(data: SiteData, only: set[str] | None = None) -> list[Page]:
 def index_pages(data: SiteData) -> list[Page]:
     """Home, one list per kind, areas, stages, tables, search, wizard and 404."""
     every = frozenset({"*"})
-    pages = [Page(path="/", template="home.html", title=UI["site_name"], searchable=False, deps=every)]
+    pages = [
+        Page(
+            path="/",
+            template="home.html",
+            title=UI["site_name"],
+            vars={"heading": UI["home_heading"], "common": common_symptoms(data), "frequency": FREQUENCY},
+            searchable=False,
+            deps=every,
+        )
+    ]
     for kind in KIND_ORDER:
         pages.append(
             Page(path=f"/{KIND_PATH[kind]}/", template="list.html", title=UI[kind], vars={"kind": kind}, searchable=False, deps=every)

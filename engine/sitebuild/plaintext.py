@@ -9,8 +9,8 @@ from ..markdown import renderer
 
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = "。!?!?"  # a Japanese text is cut after a sentence, or else after a clause (、)
-_CLAUSE_END = "、,"
+_SENTENCE_END = "\u3002\uff01\uff1f!?"  # a Japanese text is cut after a sentence, or else after a clause (、)
+_CLAUSE_END = "\u3001\uff0c,"
 
 
 @lru_cache(maxsize=4096)
