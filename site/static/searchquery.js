@@ -6,8 +6,10 @@
 export const KIND_WEIGHT = { symptoms: 1.3, causes: 1.2, remedies: 1.0, carriers: 1.0, reference: 1.0, guides: 0.9, platforms: 0.8, tables: 0.8 };
 const OTHER_KIND = 0.5;
 
-// Pagefind's ranking: a page's key phrases ("keys": title, messages, search phrases; engine/sitebuild/searchkeys.py)
-// count like its title.
+// Pagefind's ranking: a page's key phrases ("keys": its title and search phrases; engine/sitebuild/searchkeys.py)
+// count like its title. A symptom's messages are not metadata: they are in its text, and a pasted message is
+// recognised by the matcher first. (Measured: messages as metadata, even at weight 0.3, draw a settings lookup such
+// as 「imap.mail.me.com ポート」 to the symptoms whose alerts quote that host; the regression fell to 45/46.)
 export const RANKING = { metaWeights: { title: 5.0, keys: 5.0 } };
 
 // Words that carry no meaning of their own in a query: Japanese particles and verb endings as Intl.Segmenter cuts
@@ -159,6 +161,7 @@ export function recognised(query, match, symptoms, normalize) {
     const symptom = symptoms[id] || {};
     let longest = 0;
     let isMessage = false;
+    let insideMessage = false; // the matcher's partial rule: a paste cut short is part of a message (or phrase)
     for (const [texts, message] of [
       [symptom.messages || [], true],
       [symptom.search_phrases || [], false],
@@ -169,12 +172,11 @@ export function recognised(query, match, symptoms, normalize) {
           if (plain.includes(a) || placeheld.includes(b)) {
             longest = Math.max(longest, [...a].length);
             isMessage ||= message;
-          }
+          } else if (message && a.includes(plain)) insideMessage = true;
         }
       }
     }
-    // a long paste cut short matches no whole pattern (the matcher's partial rule): it is part of a message
-    found.push({ id, length: longest || [...plain].length, isMessage: isMessage || !longest });
+    found.push({ id, length: longest || [...plain].length, isMessage: longest ? isMessage : insideMessage });
   }
   found.sort((x, y) => y.length - x.length || Number(y.isMessage) - Number(x.isMessage) || (x.id < y.id ? -1 : 1));
   return found.map(({ id, isMessage }) => ({ id, isMessage }));

@@ -90,3 +90,14 @@ def test_a_query_with_nothing_to_find_says_so(search_page, server):
     assert _search(page, server, "ja", "qqqzzzxxx") == []
     assert "見つかりませんでした" in page.inner_text("#search-status")
     assert watch.errors == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "label"), [("en", "keeps asking for password", "Matching symptom"), ("ja", "パスワードを再入力", "当てはまる症状")]
+)
+def test_a_search_phrase_is_not_called_a_message(search_page, server, lang, query, label):
+    """Only a symptom whose message is in the query is labelled as that message's meaning."""
+    page, _ = search_page
+    _search(page, server, lang, query)
+    labels = page.eval_on_selector_all("#search-results .search-label", "els => els.map(e => e.textContent)")
+    assert labels and set(labels) == {label}
