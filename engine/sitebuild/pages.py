@@ -63,7 +63,7 @@ def entry_pages(data: SiteData, only: set[str] | None = None) -> list[Page]:
                     crumbs=[_index_crumb(kind)],
                     ref=ref,
                     vars={"entry": entry, "ident": ident, "kind": kind},
-                    searchable=kind in SEARCHED_KINDS,
+                    searchable=kind in SEARCHED_KINDS and ref != f"reference:{FREQUENCY}",  # it names every symptom
                     deps=frozenset({ref}),
                 )
             )

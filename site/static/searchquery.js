@@ -18,7 +18,7 @@ const STOP = new Set(
   ("を が は に へ の で と も や か な ね よ わ から まで より って ので のに けど けれど でも し て た だ ます ま せん ん ない なく なかっ " +
     "なる なっ なり っ です でし ある あり いる い する され れる られる かれる でき できる ませ " +
     "a an the to of for in on at by with from and or is are was be been it i my me you your this that can can't cant do does " +
-    "doesn't doesnt don't dont won't wont isn't not no keeps keep").split(" "),
+    "doesn't doesnt don't dont won't wont isn't not no keeps keep up").split(" "),
 );
 const HIRAGANA = /^[\p{Script=Hiragana}ー]+$/u;
 const KANA_LONG_END = /^(\p{Script=Katakana}{2,})ー$/u; // サーバー → サーバ (Apple's spelling); the prefix match still finds ルーター
@@ -95,20 +95,32 @@ export function titleWeight(title, query, words) {
   return 1;
 }
 
-// How a typed query resembles a symptom's title and search phrases: the share of character pairs (bigrams) of its
-// Japanese runs and of word stems of its Latin words that they have in common (cosine of the two sets). Bigrams are
-// the usual way to compare Japanese text without a dictionary, so particles and verb endings cost little and the
-// long-vowel mark and the word order do not matter.
-const RUNS = /[\u3005\u3041-\u30ff\u4e00-\u9fff]+|[0-9a-z][0-9a-z.@_+-]*/gu;
-const SUFFIX = /(?:ing|ed|es|s)$/;
+// How a typed query resembles a symptom's title and search phrases: the share of features they have in common
+// (cosine of the two sets). Japanese runs give their character pairs (bigrams) and their kanji, the usual way to
+// compare Japanese without a dictionary, so particles, okurigana (遅い, 遅れて), the long-vowel mark and word order
+// cost little; Latin words give a crude stem (receive, receiving → receiv; goes, going → go), "email" counting as
+// "mail", function words and single letters left out.
+const RUNS = /[\u3005\u3041-\u30ff\u4e00-\u9fff]+|[0-9a-z][0-9a-z.@_+'’-]*/gu;
+const SUFFIX = /(?:ing|ed|es|e|s)$/;
+const KANJI = /[\u3005\u4e00-\u9fff]/u;
+
+function stem(word) {
+  const bare = word.replace(/[.'’-]+$/, "");
+  const root = bare.length > 3 ? bare.replace(SUFFIX, "") : bare;
+  const stemmed = root.length >= 2 ? root : bare;
+  return stemmed === "email" ? "mail" : stemmed;
+}
 
 function features(text) {
   const found = new Set();
   for (const [run] of text.normalize("NFKC").toLowerCase().replace(/\u30fc/g, "").matchAll(RUNS)) {
     if (/^[0-9a-z]/.test(run)) {
-      if (!STOP.has(run)) found.add(run.length > 4 ? run.replace(SUFFIX, "") : run);
-    } else if (run.length === 1) found.add(run);
-    else for (let i = 0; i + 1 < run.length; i++) found.add(run.slice(i, i + 2));
+      if (run.length > 1 && !STOP.has(run)) found.add(stem(run));
+      continue;
+    }
+    if (run.length === 1) found.add(run);
+    for (let i = 0; i + 1 < run.length; i++) found.add(run.slice(i, i + 2));
+    for (const ch of run) if (KANJI.test(ch)) found.add(ch);
   }
   return found;
 }
