@@ -19,7 +19,7 @@ class MessageRow:
     causes: list[tuple[str, float, str | None]]  # cause, weight, first remedy
 
 
-def message_rows(data: SiteData, limit: int = 4) -> list[MessageRow]:
+def message_rows(data: SiteData, limit: int = 3) -> list[MessageRow]:
     """Rows of the message interpretation table, by area then id."""
     kb = data.kb
     rows = []
