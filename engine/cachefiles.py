@@ -7,11 +7,13 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 _PACKAGE = Path(__file__).resolve().parent
+_DATA = {"knowledge", "schemas", "site", "__pycache__"}  # folders a wheel puts inside the package
 
 
 def code_fingerprint() -> str:
@@ -21,10 +23,63 @@ def code_fingerprint() -> str:
     editing the engine or installing another version never serves a result the new code would not give.
     """
     digest = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        st = path.stat()
-        digest.update(f"{path.relative_to(_PACKAGE).as_posix()}:{st.st_size}:{st.st_mtime_ns}\0".encode())
+    for folder, dirs, names in os.walk(_PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d not in _DATA)
+        rel_folder = os.path.relpath(folder, _PACKAGE)
+        for name in sorted(n for n in names if n.endswith(".py")):
+            st = os.stat(os.path.join(folder, name))
+            digest.update(f"{rel_folder}/{name}:{st.st_size}:{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()
+
+
+RACY_NS = 2_000_000_000  # a file modified this recently may change again within the same timestamp tick
+
+
+def file_stats(root: Path) -> dict[str, tuple]:
+    """Every file's (mtime_ns, size) under `root` (hidden ones left out), by path relative to the root.
+
+    A file modified within the last two seconds also carries a hash of its content ("racily clean", as git
+    calls it): a second save within the file system's timestamp granularity that keeps the size would
+    otherwise look unchanged. Compare two such maps with `changed_files`, not `==`.
+    """
+    stats: dict[str, tuple] = {}
+    now = time.time_ns()
+    for folder, _dirs, names in os.walk(root):
+        rel_folder = os.path.relpath(folder, root)
+        if any(part.startswith(".") for part in Path(rel_folder).parts if part != "."):
+            continue
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            st = os.stat(path)
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
+            stats[rel] = (st.st_mtime_ns, st.st_size)
+            if now - st.st_mtime_ns < RACY_NS:
+                stats[rel] += (_content_hash(path),)
+    return stats
+
+
+def changed_files(old: dict[str, tuple], new: dict[str, tuple], root: Path) -> set[str]:
+    """The paths added, removed or changed between two `file_stats` of `root` (`new` being the current one).
+
+    Same size and mtime means unchanged, unless the old entry carries a content hash (it was saved within the racy
+    window): then the content decides — the new entry's hash, or the file's hash now if it has aged out of the window.
+    """
+    changed = set(old) ^ set(new)
+    for rel in set(old) & set(new):
+        before, after = old[rel], new[rel]
+        if before[:2] != after[:2] or (len(before) > 2 and before[2] != (after[2] if len(after) > 2 else _content_hash(root / rel))):
+            changed.add(rel)
+    return changed
+
+
+def _content_hash(path: Path | str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def cache_dir() -> Path:

@@ -10,8 +10,11 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
+from .api.commands import add_api_commands
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
+from .evidence.commands import add_evidence_commands
 from .paths import knowledge_dir
+from .probe.commands import add_probe_commands, add_probe_options
 from .sitebuild.commands import add_site_commands
 
 
@@ -90,7 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("kb_dir", nargs="?", metavar="KB_DIR")
     summary.set_defaults(func=cmd_summary)
     _add_engine_commands(sub)
+    add_evidence_commands(sub)
     add_site_commands(sub)
+    add_probe_commands(sub)
+    add_api_commands(sub)
     return parser
 
 
@@ -111,14 +117,26 @@ def _add_engine_commands(sub) -> None:
     diagnose.add_argument("--input", "-i", metavar="FILE", help="JSON query file ('-' for stdin)")
     diagnose.add_argument("-o", dest="pairs", action="append", default=[], metavar="ID=VALUE", help="one observation (repeatable)")
     diagnose.add_argument("--json", action="store_true", help="print the JSON contract instead of the report")
+    diagnose.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help='a JSON document with an "observations" object, e.g. a saved probe (repeatable)',
+    )
+    diagnose.add_argument(
+        "--probe", action="store_true", help="run `mailkb probe` first and use what it observed (the options below apply)"
+    )
     _engine_options(diagnose)
+    add_probe_options(diagnose)
     diagnose.set_defaults(func=cmd_diagnose)
     ask = sub.add_parser("ask", help="a dialogue that asks the next best question (answers can be piped in)")
     _engine_options(ask)
     ask.set_defaults(func=cmd_ask)
 
 
-def _read_query(args: argparse.Namespace, kb) -> dict:
+def _read_query(args: argparse.Namespace, kb, *, evidence: bool = False) -> dict:
+    """The answers: JSON (--input or stdin) and -o pairs. With evidence, no answer at all is fine."""
     from .query import parse_json, parse_pair
 
     query: dict = {}
@@ -129,9 +147,10 @@ def _read_query(args: argparse.Namespace, kb) -> dict:
             raise UsageError(f"cannot read {args.input}: {err}") from None
         query = parse_json(text)
     elif not args.pairs and not sys.stdin.isatty():
-        query = parse_json(sys.stdin.read())
-    elif not args.pairs:
-        raise UsageError("give a query: JSON on stdin, --input FILE, or -o id=value")
+        text = sys.stdin.read()
+        query = {} if evidence and not text.strip() else parse_json(text)
+    elif not args.pairs and not evidence:
+        raise UsageError("give a query: JSON on stdin, --input FILE, or -o id=value (or --evidence FILE, --probe)")
     for pair in args.pairs:
         key, value = parse_pair(kb, pair)
         query[key] = value
@@ -145,7 +164,14 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     from .loader import load_kb
 
     kb = load_kb(args.kb)
-    result = diagnose(_read_query(args, kb), kb=kb, backend=args.engine, order=args.order)
+    evidence = _gather_evidence(args, kb)
+    query = _read_query(args, kb, evidence=bool(evidence))
+    if evidence:
+        from .evidence_merge import diagnose_with_evidence
+
+        result = diagnose_with_evidence(query, evidence, kb=kb, backend=args.engine, order=args.order)
+    else:
+        result = diagnose(query, kb=kb, backend=args.engine, order=args.order)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -153,6 +179,24 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
         print(render(result, kb, args.lang))
     return EXIT_OK
+
+
+def _gather_evidence(args: argparse.Namespace, kb) -> list:
+    """--evidence files (read first, so a bad one stops before anything connects), then --probe's observations."""
+    from .evidence_merge import Evidence, read_evidence
+
+    evidence = [read_evidence(path, kb) for path in args.evidence]
+    if args.probe:
+        from .probe.commands import run_with_report, settings_from
+
+        settings = settings_from(args)
+        # The steps go with the report on stdout; with --json, stdout is the JSON contract alone.
+        out = sys.stderr if args.json else sys.stdout
+        result = run_with_report(settings, out, args.lang, footer=False)
+        if not args.json:
+            print()
+        evidence.append(Evidence("probe", result.observations))
+    return evidence
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

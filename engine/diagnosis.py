@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .backends import get_backend
@@ -30,9 +30,18 @@ class Diagnosis:
     trace: list[str]
     engine: str
     kb: str
+    # Set only when evidence was merged into the query (evidence_merge.py); left out of to_dict() otherwise.
+    from_evidence: list[dict[str, Any]] | None = None
+    evidence_conflicts: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON contract as a dict. Its lists are the diagnosis's own (no deep copy, which would cost as much as
+        the inference): copy before changing them."""
+        data = {field.name: getattr(self, field.name) for field in fields(self)}
+        for key in ("from_evidence", "evidence_conflicts"):
+            if data[key] is None:
+                del data[key]
+        return data
 
     def leading(self, n: int = 3) -> list[str]:
         """Ids of the first `n` causes."""

@@ -8,9 +8,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .schemas import KIND_SCHEMAS
-from .yamlsource import YamlDocument, load_file
+
+if TYPE_CHECKING:  # PyYAML is imported only to read files, never to use a cached knowledge base
+    from .yamlsource import YamlDocument
 
 # knowledge/ folder -> the kind's name in references ("cause:storage_full")
 FOLDER_KIND = {folder: schema for folder, schema in KIND_SCHEMAS.items() if folder != "rules"}
@@ -73,6 +76,8 @@ def _kb_files(root: Path) -> list[Path]:
 
 def read_sources(root: Path) -> list[SourceFile]:
     """Parse every file under `root` (stray files are kept so the linter can name them)."""
+    from .yamlsource import YamlDocument, load_file
+
     files = []
     for path in _kb_files(root):
         rel = path.relative_to(root).as_posix()

@@ -6,6 +6,7 @@ the values of the most recently used few and closes what it drops (a compiled du
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -34,6 +35,7 @@ def memoized(kb: object, name: str, factory: Callable[[], T]) -> T:
         values = entry[1]
         if name not in values:
             values[name] = factory()
+            gc.freeze()  # long-lived (compiled rules, indexes): later collections need not walk them
         while len(_ENTRIES) > MAX_KBS:
             _, (_, dropped) = _ENTRIES.popitem(last=False)
             _close(dropped)

@@ -26,6 +26,13 @@ WORDS = {
         "stages": {"auth": "認証", "receive": "受信", "network": "回線", "send": "送信", "device_os": "端末・OS", "support": "サポート"},
         "sep": "、",
         "more_steps": "… ほかに {n} 件(すべて見るには --json)",
+        "from_evidence": "証拠から取り込んだ観察",
+        "no_evidence": "(証拠から新しく取り込んだ観察はありません)",
+        "conflicts": "回答と食い違った証拠(回答のほうを使いました)",
+        "answered": "回答",
+        "evidence": "証拠",
+        "true": "はい",
+        "false": "いいえ",
     },
     "en": {
         "title": "Diagnosis",
@@ -52,6 +59,13 @@ WORDS = {
         },
         "sep": ", ",
         "more_steps": "… {n} more (all of them with --json)",
+        "from_evidence": "Observations taken from evidence",
+        "no_evidence": "(no new observation came from the evidence)",
+        "conflicts": "Evidence that disagreed with your answers (your answers were used)",
+        "answered": "answered",
+        "evidence": "evidence",
+        "true": "yes",
+        "false": "no",
     },
 }
 
@@ -83,6 +97,8 @@ def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_cau
             for s in diagnosis.symptoms
         ]
         lines.append(f"{w['symptoms']}: {w['sep'].join(names)}")
+    if diagnosis.from_evidence is not None:
+        lines += _evidence_lines(diagnosis, kb, lang)
     lines.append("")
     if diagnosis.causes:
         lines.append(f"{w['causes']}:")
@@ -125,3 +141,29 @@ def render(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str = "ja", *, max_cau
             minutes = w["minutes"].format(m=_minutes(question["cost_minutes"]))
             lines.append(f"  - {text} ({minutes})")
     return "\n".join(lines)
+
+
+def _evidence_lines(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str) -> list[str]:
+    """Which observations came from evidence (--evidence, --probe), and where evidence lost to an answer."""
+    w = WORDS[lang]
+
+    def shown(value: object) -> str:
+        if isinstance(value, bool):
+            return w["true" if value else "false"]
+        if isinstance(value, list):
+            return w["sep"].join(title(kb, "symptom", item, lang) for item in value)
+        return str(value)
+
+    def name(ident: str) -> str:
+        return title(kb, "observation", ident, lang)
+
+    lines = [f"{w['from_evidence']}:"]
+    lines += [f"  - {name(e['observation'])}: {shown(e['value'])} ({e['source']})" for e in diagnosis.from_evidence or ()]
+    if not diagnosis.from_evidence:
+        lines.append(f"  {w['no_evidence']}")
+    if diagnosis.evidence_conflicts:
+        lines.append(f"{w['conflicts']}:")
+        for c in diagnosis.evidence_conflicts:
+            answered, evidence = shown(c["answered"]), shown(c["evidence"])
+            lines.append(f"  - {name(c['observation'])}: {w['answered']} {answered} / {w['evidence']} {evidence} ({c['source']})")
+    return lines

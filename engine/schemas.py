@@ -24,6 +24,7 @@ KIND_SCHEMAS = {
     "carriers": "carrier",
     "guides": "guide",
     "reference": "reference",
+    "patterns": "pattern",
 }
 
 

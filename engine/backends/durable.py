@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import itertools
 import json
 import threading
@@ -117,7 +116,7 @@ class DurableBackend:
             name = f"mailkb{next(_NAMES)}"
             rules: dict[str, dict] = {"__sentinel__": {"all": [{"m": {"kind": SENTINEL_KIND}}], "run": _noop}}
             for item in shard.rules:
-                rules[item.name] = dict(copy.deepcopy(item.spec), run=self._action(item))
+                rules[item.name] = dict(item.spec, run=self._action(item))  # durable only pops "run" from this dict
             self.host.set_rulesets({name: rules})
             names.append(name)
         self.rulesets = [self.host.get_ruleset(name) for name in names]

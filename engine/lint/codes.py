@@ -55,4 +55,10 @@ CODES: dict[str, Code] = {
     "MK313": Code("translation-structure", "warning", "Give ja and en the same structure (list items, headings, links, code)."),
     "MK314": Code("unused-observation", "warning", "Use the observation in a rule, or remove it from the vocabulary."),
     "MK315": Code("source-inconsistent", "warning", "Cite a URL with the same title and kind everywhere; copy them from its first use."),
+    # evidence patterns
+    "MK330": Code(
+        "pattern-invalid",
+        "error",
+        "Write `match` as literal text with known {placeholders}, give an `example` line it matches, and yield input observations with values they accept.",
+    ),
 }

@@ -301,4 +301,44 @@ def check_sources(ctx: LintContext) -> Iterator[Problem]:
                 )  # fmt: skip
 
 
-KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources)
+@check("patterns", "MK330")
+def check_patterns(ctx: LintContext) -> Iterator[Problem]:
+    """MK330: every evidence pattern compiles, matches its own example, and yields values its observations accept."""
+    from ..evidence.patterns import RECIPIENT, PatternError, build_book, compile_match, convert, logical_lines
+
+    book = build_book(ctx.kb)
+    for set_id, data in ctx.kb.entities.get("pattern", {}).items():
+        for index, entry in enumerate(data.get("patterns") or ()):
+            if not isinstance(entry, dict) or not isinstance(entry.get("match"), str):
+                continue
+            path = ("patterns", index)
+            try:
+                source, _, groups = compile_match(entry["match"])
+            except PatternError as err:
+                yield ctx.entity_problem("pattern", set_id, (*path, "match"), "MK330", f"pattern '{entry.get('id')}': {err}")
+                continue
+            example = entry.get("example")
+            if isinstance(example, str) and not any(re.search(source, line.text) for line in logical_lines(example)):
+                yield ctx.entity_problem(
+                    "pattern", set_id, (*path, "example"), "MK330", f"pattern '{entry.get('id')}' does not match its example"
+                )
+            yield from _yield_problems(ctx, book, set_id, (*path, "yields"), entry.get("yields"), set(groups), RECIPIENT, convert)
+        for index, entry in enumerate(data.get("domains") or ()):
+            if isinstance(entry, dict):
+                yield from _yield_problems(ctx, book, set_id, ("domains", index, "yields"), entry.get("yields"), set(), RECIPIENT, convert)
+
+
+def _yield_problems(ctx, book, set_id, path, yields, groups, recipient, convert) -> Iterator[Problem]:
+    for observation, value in (yields or {}).items() if isinstance(yields, dict) else ():
+        where = (*path, observation)
+        named = set(re.findall(r"\{([a-z]+)\}", value)) if isinstance(value, str) else set()
+        obs = ctx.kb.observations.get(observation)
+        if observation != recipient and (obs is None or obs.get("derived")):
+            yield ctx.entity_problem("pattern", set_id, where, "MK330", f"'{observation}' is not an input observation", key=True)
+        elif named - groups:
+            yield ctx.entity_problem("pattern", set_id, where, "MK330", f"'{value}' names a placeholder the match does not have")
+        elif not named and convert(book, observation, value, {}) is None:
+            yield ctx.entity_problem("pattern", set_id, where, "MK330", f"{observation} cannot take the value {value!r}")
+
+
+KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources, check_patterns)

@@ -1,4 +1,5 @@
-"""Machine-readable exports: api/kb.json (the whole knowledge base, versioned), api/rules.json (the wizard's input) and /schemas/."""
+"""Machine-readable exports: api/kb.json (the whole knowledge base, versioned), api/rules.json (the wizard's input),
+api/patterns.json (evidence.js's input) and /schemas/."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from .plaintext import first_paragraph, shorten
 
 KB_FORMAT = 1  # bump when the shape of api/kb.json changes incompatibly
 RULES_FORMAT = 1
+PATTERNS_FORMAT = 1
 MESSAGES_FORMAT = 1
 MEANING_LENGTH = 120  # characters of a symptom's summary shown as "this message means …" on the search page
 
@@ -92,6 +94,13 @@ def rules_document(kb: KnowledgeBase) -> dict:
     }
 
 
+def patterns_document(kb: KnowledgeBase) -> dict:
+    """What site/static/evidence.js needs to read pasted evidence exactly like `mailkb evidence` (compiled patterns)."""
+    from ..evidence.patterns import build_book  # not the memo: incremental builds patch the knowledge base in place
+
+    return {"format": PATTERNS_FORMAT, "mailkb": __version__, "digest": kb.digest, **build_book(kb).to_dict()}
+
+
 def messages_document(kb: KnowledgeBase) -> dict:
     """What the search page needs to recognise a pasted alert: each symptom's messages, search phrases, title and meaning.
 
@@ -146,8 +155,9 @@ def write_api(kb: KnowledgeBase, out: Path, fragments: dict[str, str] | None = N
     (out / "api").mkdir(parents=True, exist_ok=True)
     (out / "api" / "kb.json").write_text(kb_json(kb, {} if fragments is None else fragments), encoding="utf-8")
     _dump(out / "api" / "rules.json", rules_document(kb))
+    _dump(out / "api" / "patterns.json", patterns_document(kb))
     _dump(out / "api" / "messages.json", messages_document(kb))
-    written = ["/api/kb.json", "/api/rules.json", "/api/messages.json"]
+    written = ["/api/kb.json", "/api/rules.json", "/api/patterns.json", "/api/messages.json"]
     target = out / "schemas"
     target.mkdir(parents=True, exist_ok=True)
     for schema in sorted(schemas_dir().glob("*.json")):

@@ -53,11 +53,11 @@ def _watch(args: argparse.Namespace) -> int:
     import threading
     import time
 
+    from ..cachefiles import changed_files, file_stats
     from ..errors import BuildError
     from ..paths import knowledge_dir
     from .build import build_site, main_report
     from .config import load_config
-    from .incremental import file_stats
     from .serve import make_server
 
     if args.kb and not Path(args.kb).is_dir():
@@ -73,10 +73,11 @@ def _watch(args: argparse.Namespace) -> int:
     try:
         while True:
             now = file_stats(kb_dir)
-            if now == seen:
+            changed = changed_files(seen, now, kb_dir)
+            seen = now
+            if not changed:
                 time.sleep(0.25)
                 continue
-            seen = now
             try:
                 result = build_site(kb_dir, out, config=config, search=False, incremental=True, live=True)
                 print(main_report(result), flush=True)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..cachefiles import cache_dir, code_fingerprint, read_pickle, write_pickle
+from ..cachefiles import cache_dir, changed_files, code_fingerprint, file_stats, read_pickle, write_pickle
 from ..errors import BuildError
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import WIZARD_FIELDS, kb_json, messages_document, rules_document, step_platforms
+from .api import WIZARD_FIELDS, kb_json, messages_document, patterns_document, rules_document, step_platforms
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -97,35 +97,6 @@ def state_path(out: Path) -> Path:
     return cache_dir() / f"site-{key}.pickle"
 
 
-RACY_NS = 2_000_000_000  # a file modified this recently may change again within the same timestamp tick
-
-
-def file_stats(root: Path) -> dict[str, tuple]:
-    """Every knowledge file's (mtime_ns, size), by path relative to the root.
-
-    A file modified within the last two seconds also carries a hash of its content ("racily clean", as git
-    calls it): a second save within the file system's timestamp granularity that keeps the size would
-    otherwise look unchanged. Such an entry never equals a later, hash-less one, so the file is re-read once.
-    """
-    stats: dict[str, tuple] = {}
-    now = time.time_ns()
-    for folder, _dirs, names in os.walk(root):
-        rel_folder = os.path.relpath(folder, root)
-        if any(part.startswith(".") for part in Path(rel_folder).parts if part != "."):
-            continue
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            st = os.stat(path)
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
-            stats[rel] = (st.st_mtime_ns, st.st_size)
-            if now - st.st_mtime_ns < RACY_NS:
-                with open(path, "rb") as handle:
-                    stats[rel] += (hashlib.sha256(handle.read()).hexdigest(),)
-    return stats
-
-
 def site_digest(site: Path) -> str:
     """Identity of the templates and static files and of the engine's code (names, sizes, mtimes), and mailkb's version."""
     digest = hashlib.sha256(__version__.encode())
@@ -189,19 +160,6 @@ def _check_file(root: Path, source: SourceFile) -> list:
     return [p for check in FILE_CHECKS for p in check(ctx, source) if p.severity == "error"]
 
 
-def _unchanged(old: tuple, new: tuple, path: Path) -> bool:
-    """Whether a file is as the last build saw it. When the size and mtime agree and only the earlier snapshot
-    carries a content hash (it was taken within the racy window, the new one after it), the content decides."""
-    if old == new:
-        return True
-    if old[:2] != new[:2] or len(old) < 3 or len(new) > 2:
-        return False
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() == old[2]
-    except OSError:
-        return False
-
-
 def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple]) -> Patch:
     """Re-read the files whose size or mtime changed and patch the knowledge base in place."""
     patch = Patch()
@@ -209,7 +167,7 @@ def patch_kb(state: BuildState, root: Path, stats: dict[str, tuple]) -> Patch:
     if set(old) != set(new):
         patch.full_reason = "files were added or removed"
         return patch
-    changed = sorted(rel for rel in new if not _unchanged(old[rel], new[rel], root / rel))
+    changed = sorted(changed_files(old, new, root))
     rel_ref = {rel: ref for ref, rel in state.kb.paths.items()}
     for rel in changed:
         folder = rel.split("/", 1)[0]
@@ -326,6 +284,8 @@ def rebuild(
     (out / "api" / "kb.json").write_text(kb_json(kb, state.fragments), encoding="utf-8")
     if wizard_changed:
         write_if_changed(out / "api" / "rules.json", json.dumps(rules_document(kb), ensure_ascii=False, separators=(",", ":")))
+    if any(ref.startswith("pattern:") for ref in patch.changed):
+        write_if_changed(out / "api" / "patterns.json", json.dumps(patterns_document(kb), ensure_ascii=False, separators=(",", ":")))
     if any(ref.startswith("symptom:") for ref in patch.changed):
         write_if_changed(out / "api" / "messages.json", json.dumps(messages_document(kb), ensure_ascii=False, separators=(",", ":")))
     if listed or dated:

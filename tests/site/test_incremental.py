@@ -85,6 +85,34 @@ def test_two_saves_within_one_timestamp_tick_are_told_apart(tmp_path):
     assert file_stats(tmp_path) != before
 
 
+def test_files_ageing_out_of_the_racy_window_do_not_look_changed(tmp_path, monkeypatch):
+    """Files saved just before a full build carry content hashes in its state; once they are older, only real edits count."""
+    from mailkb import cachefiles
+
+    monkeypatch.setenv("MAILKB_CACHE_DIR", str(tmp_path / "cache"))
+    config = load_config(**TEST_CONFIG)
+    kb = write_kb(tmp_path / "kb")
+    out = tmp_path / "out"
+    first = build_site(kb, out, config=config, search=False, jobs=1)  # every file was written a moment ago
+    _edit(kb / "remedies" / "free_storage.yaml", "空きを作る題名", "空きを作る(後で)")
+    monkeypatch.setattr(cachefiles, "RACY_NS", 0)  # as if the next build ran minutes later
+    result = build_site(kb, out, config=config, search=False, jobs=1, incremental=True)
+    assert "incremental" in result.timings and result.pages < first.pages
+    assert "空きを作る(後で)" in (out / "remedies" / "free_storage" / "index.html").read_text(encoding="utf-8")
+
+
+def test_changed_files_compares_content_only_where_a_stat_cannot_be_trusted(tmp_path):
+    from mailkb.cachefiles import changed_files
+
+    (tmp_path / "a.yaml").write_text("a: 1\n", encoding="utf-8")
+    stat = (tmp_path / "a.yaml").stat()
+    plain, racy = (stat.st_mtime_ns, stat.st_size), (stat.st_mtime_ns, stat.st_size, "hash-of-other-content")
+    assert changed_files({"a.yaml": plain}, {"a.yaml": plain}, tmp_path) == set()
+    assert changed_files({"a.yaml": racy}, {"a.yaml": plain}, tmp_path) == {"a.yaml"}, "the content no longer matches the old hash"
+    assert changed_files({"a.yaml": plain}, {"a.yaml": plain, "b.yaml": plain}, tmp_path) == {"b.yaml"}
+    assert changed_files({"a.yaml": plain}, {"a.yaml": (stat.st_mtime_ns + 1, stat.st_size)}, tmp_path) == {"a.yaml"}
+
+
 class _Watcher:
     """`mailkb serve --watch` in a subprocess, with its output read line by line."""
 

@@ -1,0 +1,155 @@
+"""`mailkb diagnose --evidence FILE` / `--probe`: evidence merged into the query, answers first, conflicts shown."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mailkb.errors import MailkbError, QueryError, UsageError
+from mailkb.evidence_merge import Evidence, diagnose_with_evidence, merge, read_evidence
+from mailkb.schemas import validator
+
+from .test_cli import _run
+
+
+def test_answers_win_and_the_disagreement_is_reported(real_kb):
+    probe = Evidence("probe.json", {"port_blocked": True, "dns_resolution_failed": False})
+    merged = merge(real_kb, {"port_blocked": False, "platform": "mac"}, [probe])
+    assert merged.query == {"port_blocked": False, "platform": "mac", "dns_resolution_failed": False}
+    assert merged.from_evidence == [{"observation": "dns_resolution_failed", "value": False, "source": "probe.json"}]
+    assert merged.conflicts == [{"observation": "port_blocked", "answered": False, "evidence": True, "source": "probe.json"}]
+
+
+def test_an_answer_that_agrees_is_no_conflict_and_not_from_evidence(real_kb):
+    merged = merge(real_kb, {"clock_wrong": True}, [Evidence("a.json", {"clock_wrong": True})])
+    assert merged.query == {"clock_wrong": True} and merged.from_evidence == [] and merged.conflicts == []
+
+
+def test_symptoms_add_up(real_kb):
+    evidence = [Evidence("a.json", {"symptoms": ["cannot_send", "ssl_connection_failed"]})]
+    merged = merge(real_kb, {"symptoms": ["cannot_get_mail", "cannot_send"]}, evidence)
+    assert merged.query["symptoms"] == ["cannot_get_mail", "cannot_send", "ssl_connection_failed"]
+    assert merged.from_evidence == [{"observation": "symptoms", "value": ["ssl_connection_failed"], "source": "a.json"}]
+
+
+def test_two_documents_that_disagree_need_a_person_to_decide(real_kb):
+    documents = [Evidence("home.json", {"port_blocked": False}), Evidence("hotel.json", {"port_blocked": True})]
+    with pytest.raises(QueryError, match=r"port_blocked: home.json says false but hotel.json says true; give the value yourself"):
+        merge(real_kb, {}, documents)
+    decided = merge(real_kb, {"port_blocked": True}, documents)  # an answer settles it, and each disagreement is shown
+    assert decided.conflicts == [{"observation": "port_blocked", "answered": True, "evidence": False, "source": "home.json"}]
+
+
+def test_a_bad_value_in_evidence_names_the_document(real_kb):
+    with pytest.raises(QueryError, match=r"^saved.json: port_blocked: expects true or false") as caught:
+        merge(real_kb, {}, [Evidence("saved.json", {"port_blocked": "yes"})])
+    assert caught.value.field == "port_blocked"
+    with pytest.raises(QueryError, match=r"^saved.json: unknown observation 'no_such_thing'"):
+        merge(real_kb, {}, [Evidence("saved.json", {"no_such_thing": True})])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2]", "is not an evidence document"),
+        ('{"steps": []}', "is not an evidence document"),
+        ('{"observations": [1]}', "is not an evidence document"),
+        ("{not json", "looks like JSON but is not"),
+    ],
+)
+def test_files_that_are_not_evidence(tmp_path, content, message):
+    path = tmp_path / "e.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(UsageError, match=re.escape(message)):
+        read_evidence(str(path))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=8,
+    )
+)
+def test_any_json_is_evidence_or_a_one_line_refusal(tmp_path_factory, real_kb, data):
+    path = tmp_path_factory.mktemp("e") / "e.json"
+    path.write_text(json.dumps({"observations": data}), encoding="utf-8")
+    try:
+        document = read_evidence(str(path))
+        merged = merge(real_kb, {}, [document])
+    except MailkbError as err:
+        assert "\n" not in str(err)
+        return
+    assert set(merged.query) <= set(real_kb.observations)
+
+
+def test_the_diagnosis_says_what_came_from_evidence(real_kb):
+    probe = Evidence("probe", {"tls_intercepted": True, "clock_wrong": False, "dns_resolution_failed": False})
+    result = diagnose_with_evidence({"symptoms": ["ssl_connection_failed"], "clock_wrong": True}, [probe], kb=real_kb)
+    data = result.to_dict()
+    assert not list(validator("diagnosis").iter_errors(data))
+    assert [e["observation"] for e in data["from_evidence"]] == ["tls_intercepted", "dns_resolution_failed"]
+    assert data["evidence_conflicts"] == [{"observation": "clock_wrong", "answered": True, "evidence": False, "source": "probe"}]
+    causes = {c["id"]: c["confidence"] for c in data["causes"]}
+    # tls_interception: probe_tls_intercepted (0.85) alone; certificate_error_interception is guarded by
+    # tls_intercepted being unanswered, so the symptom is not counted a second time.
+    assert causes["tls_interception"] == 0.85
+    # device_clock_wrong: the answer clock_wrong=true wins over the probe's false: probe_clock_wrong (0.8) fires.
+    assert causes["device_clock_wrong"] == 0.8
+
+
+def test_without_evidence_the_output_is_unchanged(real_kb):
+    from mailkb.diagnosis import diagnose
+
+    assert "from_evidence" not in diagnose({"symptoms": ["cannot_get_mail"]}, kb=real_kb).to_dict()
+
+
+def test_cli_evidence_file_alone_is_a_query(tmp_path, monkeypatch, capsys):
+    saved = tmp_path / "probe.json"
+    saved.write_text(json.dumps({"steps": [], "observations": {"captive_portal_detected": True}}), encoding="utf-8")
+    code, out, err = _run(["diagnose", "--json", "--evidence", str(saved)], "", monkeypatch, capsys)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["causes"][0]["id"] == "captive_portal"
+    assert data["from_evidence"] == [{"observation": "captive_portal_detected", "value": True, "source": str(saved)}]
+    assert data["evidence_conflicts"] == []
+
+
+def test_cli_report_shows_evidence_and_conflicts(tmp_path, monkeypatch, capsys):
+    saved = tmp_path / "probe.json"
+    saved.write_text(json.dumps({"observations": {"port_blocked": True, "dns_resolution_failed": False}}), encoding="utf-8")
+    code, out, _ = _run(["diagnose", "--evidence", str(saved), "-o", "port_blocked=false"], "", monkeypatch, capsys)
+    assert code == 0
+    assert "証拠から取り込んだ観察:" in out
+    assert f"この回線では iCloud のメールサーバの名前を解決できない: いいえ ({saved})" in out
+    assert "回答と食い違った証拠(回答のほうを使いました):" in out
+    assert f"回答 いいえ / 証拠 はい ({saved})" in out
+
+
+def test_cli_bad_evidence_exits_2(tmp_path, monkeypatch, capsys):
+    code, _, err = _run(["diagnose", "--evidence", str(tmp_path / "missing.json")], "", monkeypatch, capsys)
+    assert code == 2 and err.startswith("mailkb: --evidence: cannot read")
+
+
+def test_a_raw_bounce_is_read_as_mailkb_evidence_reads_it(real_kb):
+    """`diagnose --evidence` takes the bounce itself, not only a saved `--json` document."""
+    import subprocess
+    import sys
+
+    from mailkb.evidence import read_evidence as read_raw
+
+    bounce = Path(__file__).resolve().parents[1] / "evidence" / "fixtures" / "icloud_cs01_postfix.eml"
+    document = read_evidence(str(bounce), real_kb)
+    assert document.observations == read_raw(bounce.read_bytes(), name=str(bounce), kb=real_kb).observations
+    assert document.observations["smtp_reply_code"] == 554 and document.observations["enhanced_status_code"] == "5.7.1"
+    done = subprocess.run(
+        [sys.executable, "-m", "mailkb", "diagnose", "--json", "--evidence", str(bounce)], capture_output=True, text=True, check=True
+    )
+    taken = {item["observation"]: item["value"] for item in json.loads(done.stdout)["from_evidence"]}
+    assert taken["smtp_reply_code"] == 554 and taken["enhanced_status_code"] == "5.7.1"
