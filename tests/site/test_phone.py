@@ -91,10 +91,10 @@ def test_a_symptom_page_leads_with_what_to_do_and_keeps_the_reasoning_collapsed(
     assert page.locator("#first-checks + ol > li").count() == 3
     assert page.locator("details.reasoning").get_attribute("open") is None
     assert not page.locator("details.reasoning .rules").first.is_visible()  # conditions and weights only when opened
-    page.locator("details.reasoning > summary").click()
-    assert page.locator("details.reasoning .rules").first.is_visible()
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / f"{lang}-symptom-phone-first-screen.png"))
+    page.locator("details.reasoning > summary").click()
+    assert page.locator("details.reasoning .rules").first.is_visible()
     page.close()
 
 
