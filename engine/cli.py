@@ -66,7 +66,8 @@ def summary_text(result) -> str:
     lines = [
         f"mailkb {__version__} knowledge base: {kb.root}",
         "  " + " · ".join(f"{kind} {counts[kind]}" for kind in sorted(counts)),
-        f"  UI messages: {messages['attested']} attested, {messages['reported']} reported only",
+        f"  UI messages: {messages['attested']} attested, {messages['translation']} translated (English attested),"
+        f" {messages['reported']} reported only",
         "  remedies by standing: " + ", ".join(f"{k} {v}" for k, v in sorted(advice.items(), key=lambda kv: str(kv[0]))),
         f"  untranslated texts (MK307): {codes['MK307']} · unsourced entries (MK308): {codes['MK308']}",
         f"  entries sourced only by community material: {len(weak)}"

@@ -55,6 +55,32 @@ CODES: dict[str, Code] = {
     "MK313": Code("translation-structure", "warning", "Give ja and en the same structure (list items, headings, links, code)."),
     "MK314": Code("unused-observation", "warning", "Use the observation in a rule, or remove it from the vocabulary."),
     "MK315": Code("source-inconsistent", "warning", "Cite a URL with the same title and kind everywhere; copy them from its first use."),
+    # what the knowledge says
+    "MK320": Code(
+        "placeholder-unknown",
+        "error",
+        "Use a known placeholder: {account}, {address}, {domain}, {host}, {ip} or {number} (docs/engine-semantics.md §2).",
+    ),
+    "MK321": Code(
+        "pattern-literal",
+        "error",
+        "Write {address}, {ip} or {domain} where a real address, IP or example domain varies, so pasted messages with other values match.",
+    ),
+    "MK322": Code(
+        "internal-label",
+        "error",
+        'Name the common article 「よく見かける解説」 / "widely circulated guide"; 「元記事」 and "seed" are internal words.',
+    ),
+    "MK323": Code(
+        "contradicted-evidence",
+        "error",
+        "Require evidence beyond what the cause's not_indicated_by lists, or lower the claim; the cause's own sources say it does not point there.",
+    ),
+    "MK324": Code(
+        "source-language",
+        "warning",
+        "Make `lang` match the page's locale (ja-jp → ja, en-xx → en); put an `en` alternate only on a Japanese page.",
+    ),
     # evidence patterns
     "MK330": Code(
         "pattern-invalid",

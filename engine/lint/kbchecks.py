@@ -11,6 +11,7 @@ from ..markdown import block_parser, link_is_safe, lint_parser, may_hold_markup
 from ..rulelang import NUMERIC_OPERATORS, conclusion, dnf, iter_conditions, operator_of
 from ..schemas import markdown_fields
 from .check import check
+from .contentchecks import CONTENT_CHECKS
 from .context import LintContext, is_text, walk
 from .problem import Problem
 
@@ -341,4 +342,14 @@ def _yield_problems(ctx, book, set_id, path, yields, groups, recipient, convert)
             yield ctx.entity_problem("pattern", set_id, where, "MK330", f"{observation} cannot take the value {value!r}")
 
 
-KB_CHECKS = (check_ids, check_references, check_rules, check_engine_limits, check_reachability, check_texts, check_sources, check_patterns)
+KB_CHECKS = (
+    check_ids,
+    check_references,
+    check_rules,
+    check_engine_limits,
+    check_reachability,
+    check_texts,
+    check_sources,
+    check_patterns,
+    *CONTENT_CHECKS,
+)

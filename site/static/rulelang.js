@@ -13,54 +13,159 @@
   const TARGETS = 3;
   const MAX_QUESTIONS = 5;
   const MIN_COST = 0.5;
-  const PLACEHOLDER = "\uE000";
   const MIN_PATTERN = 2;
   const MIN_PARTIAL = 8;
   const PARTIAL_SHARE = 0.6;
-  const QUOTED = /“[^”]{1,64}”|‘[^’]{1,64}’|「[^」]{1,64}」|『[^』]{1,64}』|"[^"]{1,64}"/gu;
-  const DROP = /[\p{P}\p{S}\p{Z}\p{C}]/u;
 
   const round4 = (x) => Math.floor(x * 10000 + 0.5) / 10000;
   const cpLength = (s) => [...s].length;  // Python counts code points, not UTF-16 units
 
-  // ---------- §2 matching ----------
-  function strip(text) {
-    let out = "";
-    for (const ch of text) {
-      if (ch === PLACEHOLDER || !(DROP.test(ch) || " \t\r\n\f\v".includes(ch))) out += ch;
-    }
-    return out.split("appleid").join("appleaccount");
+  // ---------- §2 matching (engine/textforms.py, engine/matching.py) ----------
+  const ACCOUNT = "\uE000", ADDRESS = "\uE001", DOMAIN = "\uE002", IP = "\uE003", NUMBER = "\uE004";
+  const MARKERS = new Set([ACCOUNT, ADDRESS, DOMAIN, IP, NUMBER]);
+  const PLACEHOLDERS = { account: ACCOUNT, address: ADDRESS, domain: DOMAIN, host: DOMAIN, ip: IP, number: NUMBER };
+  const PLAIN = "plain", QUOTED = "quoted", TYPED = "typed", NUMBERED = "numbered";
+  const FORMS = [PLAIN, QUOTED, TYPED, NUMBERED];
+  const PRIVATE = /[\uE000-\uE0FF]/gu;
+  const PLACEHOLDER = /\{(account|address|domain|host|ip|number)\}/g;
+  const QUOTED_SPAN = /“[^”]{1,64}”|‘[^’]{1,64}’|「[^」]{1,64}」|『[^』]{1,64}』|"[^"]{1,64}"/gu;
+  const RUN = /(?<![a-z0-9._%+@-])[a-z0-9_%+-]*[.@][a-z0-9._%+@-]*/g;
+  const DIGITS = /[0-9]+/g;
+  const DROP = /(?:(?![\uE000-\uE0FF])[\p{P}\p{S}\p{Z}\p{C}\t\n\v\f\r ])+/gu;
+  const LOCAL = /^[a-z0-9._%+-]+$/;
+  const LABEL = /^[a-z0-9_-]+$/;
+  const TOP = /^[a-z]{2,}$/;
+
+  function placeholderKinds(text) {
+    const kinds = new Set();
+    for (const m of text.matchAll(PLACEHOLDER)) kinds.add(m[1] === "host" ? "domain" : m[1]);
+    return kinds;
   }
 
-  function normalize(text) {
-    const base = text.normalize("NFKC").toLowerCase().split("\u30FC").join("");
-    return [strip(base), strip(base.replace(QUOTED, PLACEHOLDER))];
+  function formNames(kinds) {
+    if (!kinds.size) return [PLAIN, QUOTED];
+    if (kinds.size === 1 && kinds.has("account")) return [QUOTED];
+    return kinds.has("number") ? [NUMBERED] : [TYPED];
+  }
+
+  function base(text, pattern) {
+    const out = text.normalize("NFKC").toLowerCase().split("\u30FC").join("").replace(PRIVATE, "");
+    return pattern ? out.replace(PLACEHOLDER, (_, name) => PLACEHOLDERS[name]) : out;
+  }
+
+  const strip = (text) => text.replace(DROP, "").split("appleid").join("appleaccount");
+
+  const isDomain = (text) => {
+    const labels = text.split(".");
+    return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && TOP.test(labels[labels.length - 1]);
+  };
+  const isIpv4 = (text) => {
+    const parts = text.split(".");
+    return parts.length === 4 && parts.every((p) => /^[0-9]{1,3}$/.test(p));
+  };
+  function isAddress(text) {
+    const at = text.indexOf("@");
+    if (at < 0) return false;
+    const local = text.slice(0, at), domain = text.slice(at + 1);
+    return local.length > 0 && !domain.includes("@") && LOCAL.test(local) && isDomain(domain);
+  }
+  const typedName = (part) => (isIpv4(part) ? IP : isDomain(part) ? DOMAIN : part);
+
+  function typedRun(run) {
+    let start = 0, end = run.length;
+    while (start < end && (run[start] === "." || run[start] === "-")) start++;
+    while (end > start && (run[end - 1] === "." || run[end - 1] === "-")) end--;
+    if (start === end) return run;
+    const head = run.slice(0, start), core = run.slice(start, end), tail = run.slice(end);
+    if (isAddress(core)) return head + ADDRESS + tail;
+    return head + core.split("@").map(typedName).join("@") + tail;
+  }
+
+  function forms(text, wanted, pattern) {
+    const start = base(text, pattern);
+    const out = {};
+    if (wanted.includes(PLAIN)) out[PLAIN] = strip(start);
+    const quoted = start.replace(QUOTED_SPAN, ACCOUNT);
+    if (wanted.includes(QUOTED)) out[QUOTED] = strip(quoted);
+    if (wanted.includes(TYPED) || wanted.includes(NUMBERED)) {
+      const typed = strip(quoted.replace(RUN, typedRun));
+      if (wanted.includes(TYPED)) out[TYPED] = typed;
+      if (wanted.includes(NUMBERED)) out[NUMBERED] = typed.replace(DIGITS, NUMBER);
+    }
+    return out;
+  }
+
+  const literalLength = (form) => [...form].filter((ch) => !MARKERS.has(ch)).length;
+
+  /** Aho–Corasick over code points: each character of the text moves the automaton once (amortised), and the
+   *  outputs of every state reached are read once at the end, so the work is linear in the text's length. */
+  function automaton(keys) {
+    const next = [new Map()], fail = [0], out = [new Set()];
+    for (const [key, ids] of keys) {
+      let state = 0;
+      for (const ch of key) {
+        if (!next[state].has(ch)) { next.push(new Map()); fail.push(0); out.push(new Set()); next[state].set(ch, next.length - 1); }
+        state = next[state].get(ch);
+      }
+      for (const id of ids) out[state].add(id);
+    }
+    const queue = [...next[0].values()];
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head];
+      for (const [ch, child] of next[state]) {
+        let f = fail[state];
+        while (f && !next[f].has(ch)) f = fail[f];
+        fail[child] = next[f].has(ch) && next[f].get(ch) !== child ? next[f].get(ch) : 0;
+        for (const id of out[fail[child]]) out[child].add(id);
+        queue.push(child);
+      }
+    }
+    return function search(text, found) {
+      const seen = new Set();
+      let state = 0;
+      for (const ch of text) {
+        while (state && !next[state].has(ch)) state = fail[state];
+        state = next[state].get(ch) || 0;
+        seen.add(state);
+      }
+      for (const s of seen) for (const id of out[s]) found.add(id);
+    };
   }
 
   function makeMatcher(symptoms) {
-    const patterns = [];
+    const keys = { plain: new Map(), quoted: new Map(), typed: new Map(), numbered: new Map() };
+    const partial = [];
     for (const id of Object.keys(symptoms).sort(cmp)) {
       const s = symptoms[id];
       const texts = (s.messages || []).map((m) => m || {}).concat(s.search_phrases || []);
       for (const text of texts) {
         for (const lang of ["ja", "en"]) {
           const value = text && text[lang];
-          if (typeof value === "string") {
-            const [a, b] = normalize(value);
-            if (cpLength(a) >= MIN_PATTERN) patterns.push([id, a, b]);
+          if (typeof value !== "string") continue;
+          const kinds = placeholderKinds(value);
+          const wanted = formNames(kinds);
+          const normal = forms(value, wanted, true);
+          if (!kinds.size && cpLength(normal[PLAIN]) >= MIN_PATTERN) partial.push([id, normal[PLAIN]]);
+          for (const name of wanted) {
+            if (literalLength(normal[name]) < MIN_PATTERN) continue;
+            if (!keys[name].has(normal[name])) keys[name].set(normal[name], new Set());
+            keys[name].get(normal[name]).add(id);
           }
         }
       }
     }
+    const searches = FORMS.filter((name) => keys[name].size).map((name) => [name, automaton(keys[name])]);
+    const wanted = FORMS.filter((name) => name === PLAIN || keys[name].size);
     return function match(message) {
-      const [a, b] = normalize(message);
-      if (!a) return [];
+      const normal = forms(message, wanted, false);
+      const plain = normal[PLAIN];
+      if (!plain) return [];
       const found = new Set();
-      for (const [id, pa, pb] of patterns) if (a.includes(pa) || b.includes(pb)) found.add(id);
-      const length = cpLength(a);
+      for (const [name, search] of searches) search(normal[name], found);
+      const length = cpLength(plain);
       if (!found.size && length >= MIN_PARTIAL) {
         // only when no pattern occurs whole: a long paste cut short still finds its message
-        for (const [id, pa] of patterns) if (pa.includes(a) && length >= PARTIAL_SHARE * cpLength(pa)) found.add(id);
+        for (const [id, pa] of partial) if (length >= PARTIAL_SHARE * cpLength(pa) && pa.includes(plain)) found.add(id);
       }
       return [...found].sort(cmp);
     };
@@ -375,5 +480,5 @@
     return first >= 0.8 && (causes.length === 1 || first - round4(causes[1].confidence) >= 0.3);
   }
 
-  return { STAGES, round4, normalize, makeMatcher, alternatives, prepare, diagnose, leads };
+  return { STAGES, round4, forms, makeMatcher, alternatives, prepare, diagnose, leads };
 });

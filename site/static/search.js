@@ -116,7 +116,7 @@ async function run(query) {
   status.textContent = words.loading;
   try {
     const [engine, match] = await Promise.all([loadPagefind(), loadMatcher()]);
-    const known = recognised(query, match, symptoms, window.MailkbEngine.normalize);
+    const known = recognised(query, match, symptoms, window.MailkbEngine.makeMatcher);
     const prefix = lang === "en" ? "en/" : "";
     const shown = new Set();
     const items = [];

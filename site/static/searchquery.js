@@ -162,33 +162,28 @@ export function rank(pages, likes, query, words, base = "/") {
 
 /**
  * The symptoms the engine's matcher (`match`, from rulelang.js) recognises in the query, the most specific first:
- * by the length of the longest of its messages or search phrases found in the query (after the engine's
- * normalisation). `isMessage` says whether one of its messages is in the query (else a search phrase matched).
- * Returns [{id, isMessage}].
+ * by the length of the longest of its messages or search phrases that the matcher finds in the query on its own
+ * (a matcher over that one text, from `makeMatcher`, so the engine's normalisation, typed placeholders and partial
+ * rule decide). `isMessage` says whether one of its messages matched (else a search phrase). Returns [{id, isMessage}].
  */
-export function recognised(query, match, symptoms, normalize) {
-  const [plain, placeheld] = normalize(query);
+export function recognised(query, match, symptoms, makeMatcher) {
   const found = [];
   for (const id of match(query)) {
     const symptom = symptoms[id] || {};
     let longest = 0;
     let isMessage = false;
-    let insideMessage = false; // the matcher's partial rule: a paste cut short is part of a message (or phrase)
-    for (const [texts, message] of [
-      [symptom.messages || [], true],
-      [symptom.search_phrases || [], false],
+    for (const [field, message] of [
+      ["messages", true],
+      ["search_phrases", false],
     ]) {
-      for (const text of texts) {
-        for (const value of Object.values(text || {})) {
-          const [a, b] = normalize(value);
-          if (plain.includes(a) || placeheld.includes(b)) {
-            longest = Math.max(longest, [...a].length);
-            isMessage ||= message;
-          } else if (message && a.includes(plain)) insideMessage = true;
-        }
+      for (const text of symptom[field] || []) {
+        if (!text || !makeMatcher({ [id]: { [field]: [text] } })(query).length) continue;
+        const length = Math.max(...Object.values(text).map((value) => [...String(value)].length));
+        if (length > longest || (length === longest && message)) longest = length;
+        isMessage ||= message;
       }
     }
-    found.push({ id, length: longest || [...plain].length, isMessage: longest ? isMessage : insideMessage });
+    found.push({ id, length: longest, isMessage });
   }
   found.sort((x, y) => y.length - x.length || Number(y.isMessage) - Number(x.isMessage) || (x.id < y.id ? -1 : 1));
   return found.map(({ id, isMessage }) => ({ id, isMessage }));

@@ -22,7 +22,7 @@ CASES = [
 
 def _missing_ids(kb, case) -> list[str]:
     ids = [k for k in case["input"]] + list(case["input"].get("symptoms", ()))
-    causes = case.get("leading", []) + case.get("absent", []) + ([case["top"]] if "top" in case else [])
+    causes = case.get("leading", []) + case.get("absent", []) + case.get("ruled_out", []) + ([case["top"]] if "top" in case else [])
     missing = [i for i in ids if i not in kb.observations and i not in kb.symptoms]
     if case.get("leading_any") and not set(case["leading_any"]) & set(kb.causes):
         missing += case["leading_any"]
@@ -52,5 +52,10 @@ def test_scenario(request, file, kb_name, case, backend):
         assert cause in [r["id"] for r in result.ruled_out], why
     if "symptoms" in case:
         assert set(case["symptoms"]) <= {s["id"] for s in result.symptoms}, why
+    plan = [step["remedy"] for step in result.plan]
+    for remedy in case.get("plan_includes", []):
+        assert remedy in plan, f"{why}; plan {plan}"
+    if "first_step" in case:
+        assert plan[:1] == [case["first_step"]], f"{why}; plan {plan}"
     for fact, value in case.get("derived", {}).items():
         assert {"fact": fact, "value": value} in [{"fact": d["fact"], "value": d["value"]} for d in result.derived], why

@@ -150,4 +150,4 @@ def test_every_cause_remedy_and_message_is_sourced(kb):
             assert entity.get("sources"), f"{kind}:{ident}"
     for symptom in kb.symptoms.values():
         for message in symptom.get("messages") or ():
-            assert message["status"] in ("attested", "reported") and message["sources"]
+            assert message["status"] in ("attested", "translation", "reported") and message["sources"]

@@ -30,6 +30,10 @@ SYMPTOMS = {
     "s_server": [{"ja": "サーバへの接続に失敗しました。", "en": "The connection to the server failed."}],
     "s_password": [{"ja": "“iCloud”のパスワードを入力", "en": "Enter the password for “iCloud”"}],
     "s_cannot_get": [{"ja": "メールを取得できません", "en": "Cannot Get Mail"}],
+    "s_prompt": [{"ja": "“iCloud”のアカウント“{address}”のパスワードを入力", "en": "Enter the password for “{address}”"}],
+    "s_bounce": [{"ja": "550 5.1.1 <{address}>: user does not exist", "en": "rejected due to {domain} DMARC policy"}],
+    "s_port": [{"ja": "サーバ“{host}”のポート {number} への接続", "en": "dnsbl-lookup.cgi?ip={ip}"}],
+    "s_account": [{"ja": "{account}のパスワードを入力", "en": "ssl3_get_record:wrong version number"}],
 }
 STAGES = ["auth", "receive", "network", "send", "device_os", "support"]
 MESSAGE_PIECES = [
@@ -53,6 +57,24 @@ MESSAGE_PIECES = [
     "ー",
     "メール",
     'Enter the password for "Work"',
+    "taro@icloud.com",
+    "Taro.Yamada+x@ME.COM",
+    "<",
+    ">: user does not exist",
+    "550 5.1.1 ",
+    "mx01.mail.icloud.com",
+    "shop-example.co.jp",
+    "17.57.155.23",
+    "dnsbl-lookup.cgi?ip=",
+    "ポート 993 ",
+    "587",
+    "@",
+    ".",
+    "-",
+    "\ue001",
+    "ssl3_get_record:",
+    "wrong version number",
+    "ｔａｒｏ＠ｉｃｌｏｕｄ．ｃｏｍ",
 ]
 
 
@@ -282,3 +304,33 @@ def test_bundled_knowledge_base_agrees(node, bundled, data, order):
     kb, doc, strategy = bundled
     query = data.draw(strategy)
     assert _javascript(node, query, order, doc) == _python(kb, query, order), query
+
+
+FILLERS = {
+    "{address}": ["taro@icloud.com", "Hanako.Yamada+mail@ME.COM", "a@b", "x@@icloud.com", "@icloud.com", "ｔａｒｏ＠ｉｃｌｏｕｄ．ｃｏｍ"],
+    "{domain}": ["example.co.jp", "shop-example.com.", "a.b", "icloud", "-mx.icloud.com-"],
+    "{host}": ["mx01.mail.icloud.com", "17.57.155.23", "imap.mail.me.com"],
+    "{ip}": ["203.0.113.7", "1.2.3", "1.2.3.4.5", "256.1.1.1"],
+    "{number}": ["993", "587", "5.7.1", "０９９３", ""],
+    "{account}": ["“iCloud”", "「仕事用」", '"Gmail"', "iCloud"],
+}
+
+
+@st.composite
+def filled_messages(draw, kb: KnowledgeBase) -> str:
+    """A UI message of the knowledge base with its placeholders filled with real, odd or wrong values."""
+    texts = [m["text"][lang] for s in kb.symptoms.values() for m in s.get("messages") or () for lang in ("ja", "en")]
+    text = draw(st.sampled_from(texts))
+    for placeholder, values in FILLERS.items():
+        while placeholder in text:
+            text = text.replace(placeholder, draw(st.sampled_from(values)), 1)
+    return draw(st.sampled_from(["", "Error: ", "メール "])) + text + draw(st.sampled_from(["", "。", " (code 0)"]))
+
+
+@settings(SETTINGS, database=None)
+@given(data=st.data())
+def test_bundled_messages_match_alike(node, bundled, data):
+    """The typed placeholders of every bundled message are honoured identically by Python and JavaScript."""
+    kb, doc, _ = bundled
+    query = {"error_message": data.draw(filled_messages(kb))}
+    assert _javascript(node, query, "value", doc)["symptoms"] == _python(kb, query, "value")["symptoms"], query
