@@ -36,9 +36,10 @@ export function contentWords(query, lang) {
 }
 
 /**
- * Combine a search for all the words with a search for each word alone. A page that has every word keeps that
- * score and adds the words' own scores; a page that has some of them scores by its words' scores, times the share
- * of the query it covers, squared. The share counts each word by how rare it is (its inverse document frequency
+ * Combine a search for all the words with a search for each word alone. A page that has every word scores twice
+ * Pagefind's score for all of them (not that plus the words' own scores: a single word's search gives a title match
+ * a boost of its own, which would count twice); a page that has some of them scores by its words' scores, times the
+ * share of the query it covers, squared. The share counts each word by how rare it is (its inverse document frequency
  * over `pages` pages), so a page with the one telling word of a sentence ("junk" in "emails going to junk") beats
  * pages with only the common ones. So a sentence finds the pages that match most of its meaning, not only those
  * that match all of its words. `together` and each of `alone` are lists of {id, score}; returns [{result, score}].
@@ -64,7 +65,7 @@ export function fuse(together, alone, pages) {
     }
   });
   return [...byId.values()]
-    .map((hit) => ({ result: hit.result, score: hit.together + hit.sum * (hit.covered / total) ** 2 }))
+    .map((hit) => ({ result: hit.result, score: hit.together ? 2 * hit.together : hit.sum * (hit.covered / total) ** 2 }))
     .sort((a, b) => b.score - a.score);
 }
 

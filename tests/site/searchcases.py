@@ -49,7 +49,13 @@ CASES: list[SearchCase] = [
     SearchCase("ja", "ドコモ 迷惑メール設定", "/carriers/docomo/", "two keywords"),
     SearchCase("ja", "プッシュ フェッチ", "/causes/push_unstable/", "two keywords"),
     SearchCase("ja", "サーバーに接続できません", "/symptoms/cannot_connect_server/", "long-vowel variant"),
-    SearchCase("ja", "imap.mail.me.com ポート", "/reference/server_settings/", "host name", also=("/remedies/set_imap_server_settings/",)),
+    SearchCase(
+        "ja",
+        "imap.mail.me.com ポート",
+        "/reference/server_settings/",
+        "host name",
+        also=("/remedies/set_imap_server_settings/", "/causes/third_party_server_settings/"),  # each states the IMAP port
+    ),
     SearchCase("ja", "550 5.1.1", "/symptoms/bounce_permanent/", "reply code"),
     # alerts pasted whole
     SearchCase("ja", "メールを取得できません\nサーバへの接続に失敗しました。", "/symptoms/cannot_connect_server/", "pasted two-line alert"),
