@@ -28,14 +28,14 @@ LAYOUT_PAGES = [
     "/search/?q=%E3%83%A1%E3%83%BC%E3%83%AB%E3%82%92%E5%8F%96%E5%BE%97%E3%81%A7%E3%81%8D%E3%81%BE%E3%81%9B%E3%82%93",
 ]
 # every element inside the viewport; every table cell with text at least ~8 characters wide (8 em); the headings of a
-# table shown as cards are hidden (each cell carries its label), so they are not measured
+# table shown as cards are visually hidden (clipped to 1 px; each cell carries its label), so they are not measured
 LAYOUT = """() => {
   const width = window.innerWidth, wide = [], narrow = [];
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect(), style = getComputedStyle(el);
-    if (!box.width || style.display === 'none' || style.visibility === 'hidden') continue;
+    if (!box.width || style.display === 'none' || style.visibility === 'hidden' || el.closest('table.cards thead, .visually-hidden')) continue;
     if (box.right > width + 1) wide.push(`${el.tagName}.${el.className} right=${Math.round(box.right)}`);
-    if ((el.tagName === 'TD' || el.tagName === 'TH') && el.textContent.trim() && !el.closest('table.cards thead')
+    if ((el.tagName === 'TD' || el.tagName === 'TH') && el.textContent.trim()
         && box.width < 8 * parseFloat(style.fontSize)) narrow.push(`${el.tagName} ${Math.round(box.width)}px ${el.textContent.trim().slice(0, 16)}`);
   }
   return {scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5), narrow: narrow.slice(0, 5)};
