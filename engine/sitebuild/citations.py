@@ -68,10 +68,12 @@ def source_lang(source: dict) -> str:
 
 
 def verified_langs(message: dict) -> set[str]:
-    """The languages in which an attested message's wording is backed by its sources."""
+    """The languages in which an attested message's wording is backed by its sources (a source's English twin,
+    `en: {url, title}`, is the same document in English and backs the English wording)."""
     if message.get("status") != "attested":
         return set()
-    return {source_lang(s) for s in message.get("sources") or () if isinstance(s, dict)}
+    sources = [s for s in message.get("sources") or () if isinstance(s, dict)]
+    return {source_lang(s) for s in sources} | {"en" for s in sources if isinstance(s.get("en"), dict)}
 
 
 BADGE_STYLE = {

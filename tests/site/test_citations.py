@@ -30,6 +30,10 @@ def test_a_wording_is_confirmed_only_in_the_language_a_source_backs():
     assert message_badge(both, "ja") == ("badge_confirmed", "attested")
     declared = _message("attested", {**APPLE_JA, "lang": "en"})  # a declared language wins over the title's script
     assert message_badge(declared, "ja")[0] == "badge_confirmed_other"
+    japanese_only = _message("attested", {**APPLE_JA, "lang": "ja"})
+    assert message_badge(japanese_only, "en") == ("badge_confirmed_other", "partial")  # "Japanese wording confirmed"
+    twin = _message("attested", {**APPLE_JA, "lang": "ja", "en": {"url": "https://support.apple.com/en-us/102562", "title": "x"}})
+    assert message_badge(twin, "en") == ("badge_confirmed", "attested")  # the same document in English
 
 
 def test_reported_and_translated_messages_say_so():
