@@ -36,7 +36,7 @@ UI: dict[str, dict[str, str]] = {
     "badge_reported": {"ja": "報告のみ（未確認）", "en": "Reported only (not checked)"},
     "badge_translation": {"ja": "英語の表示からの訳（日本語は未確認）", "en": "Translated from the English wording"},
     "attested_help": {
-        "ja": "「表示を確認済み」は Apple の資料や OS 自体でこの言語の文言を確かめたもの、「英語の表示を確認済み」は英語の文言だけを確かめたもの、「報告のみ」はほかの人の引用でしか知られていないものです。",
+        "ja": "「表示を確認済み」は Apple の資料や OS 自体でこの言語の文言を確かめたもの、「英語の表示を確認済み」は英語の文言だけを確かめたもの、「英語の表示からの訳」は確かめた英語の文言をこのサイトで訳したもの、「報告のみ」はほかの人の引用でしか知られていないものです。",
         "en": "“Wording confirmed”: seen in this language in Apple's text or the OS itself. “Japanese wording confirmed”: only the Japanese was checked. “Reported only”: known only from others' quotes.",
     },
     "first_checks": {"ja": "まず試すこと", "en": "Try these first"},
