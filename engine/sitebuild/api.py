@@ -12,10 +12,13 @@ from ..kb import KnowledgeBase
 from ..markdown import render
 from ..paths import schemas_dir
 from .context import KIND_PATH
+from .plaintext import first_paragraph, shorten
 
 KB_FORMAT = 1  # bump when the shape of api/kb.json changes incompatibly
 RULES_FORMAT = 1
 PATTERNS_FORMAT = 1
+MESSAGES_FORMAT = 1
+MEANING_LENGTH = 120  # characters of a symptom's summary shown as "this message means …" on the search page
 
 
 def kb_document(kb: KnowledgeBase) -> dict:
@@ -117,6 +120,24 @@ def _wizard_guide(guide: dict) -> dict:
     return {"title": guide.get("title"), "sections": sections}
 
 
+def messages_document(kb: KnowledgeBase) -> dict:
+    """What the search page needs to recognise a pasted alert: each symptom's messages, search phrases, title and meaning.
+
+    The shape of `symptoms` is the one `makeMatcher` in site/static/rulelang.js reads (as in api/rules.json), plus the
+    title and the first sentences of the summary as plain text, per language.
+    """
+    symptoms = {}
+    for ident, symptom in sorted(kb.symptoms.items()):
+        summary = symptom.get("summary") if isinstance(symptom.get("summary"), dict) else {}
+        symptoms[ident] = {
+            "title": symptom.get("title"),
+            "meaning": {lang: shorten(first_paragraph(value), MEANING_LENGTH) for lang, value in summary.items() if isinstance(value, str)},
+            "messages": [m.get("text") for m in symptom.get("messages") or ()],
+            "search_phrases": list(symptom.get("search_phrases") or ()),
+        }
+    return {"format": MESSAGES_FORMAT, "mailkb": __version__, "symptoms": symptoms}
+
+
 def entry_json(entry: dict) -> str:
     """One entry as it appears inside api/kb.json."""
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
@@ -154,7 +175,8 @@ def write_api(kb: KnowledgeBase, out: Path, fragments: dict[str, str] | None = N
     (out / "api" / "kb.json").write_text(kb_json(kb, {} if fragments is None else fragments), encoding="utf-8")
     _dump(out / "api" / "rules.json", rules_document(kb))
     _dump(out / "api" / "patterns.json", patterns_document(kb))
-    written = ["/api/kb.json", "/api/rules.json", "/api/patterns.json"]
+    _dump(out / "api" / "messages.json", messages_document(kb))
+    written = ["/api/kb.json", "/api/rules.json", "/api/patterns.json", "/api/messages.json"]
     target = out / "schemas"
     target.mkdir(parents=True, exist_ok=True)
     for schema in sorted(schemas_dir().glob("*.json")):

@@ -31,13 +31,28 @@ UI: dict[str, dict[str, str]] = {
     "stages": {"ja": "段階別", "en": "By stage"},
     "tables": {"ja": "早見表", "en": "Tables"},
     "messages": {"ja": "表示されるメッセージ", "en": "Messages shown"},
-    "attested": {"ja": "確認済みの表示", "en": "attested"},
-    "reported": {"ja": "報告のみ", "en": "reported only"},
-    "translation": {"ja": "英語の表示は確認済み(日本語は訳)", "en": "English attested, Japanese translated"},
+    "badge_confirmed": {"ja": "表示を確認済み", "en": "Wording confirmed"},
+    "badge_confirmed_other": {"ja": "英語の表示を確認済み（日本語は未確認）", "en": "Japanese wording confirmed (English not checked)"},
+    "badge_reported": {"ja": "報告のみ（未確認）", "en": "Reported only (not checked)"},
+    "badge_translation": {"ja": "英語の表示からの訳（日本語は未確認）", "en": "Translated from the English wording"},
     "attested_help": {
-        "ja": "確認済み = Apple の資料や OS 自体で確認された文言。報告のみ = 他の人の引用でしか確認できていない文言。",
-        "en": "Attested = seen in Apple's text or the OS itself. Reported only = known only from others' quotes.",
+        "ja": "「表示を確認済み」は Apple の資料や OS 自体でこの言語の文言を確かめたもの、「英語の表示を確認済み」は英語の文言だけを確かめたもの、「英語の表示からの訳」は確かめた英語の文言をこのサイトで訳したもの、「報告のみ」はほかの人の引用でしか知られていないものです。",
+        "en": "“Wording confirmed”: seen in this language in Apple's text or the OS itself. “Japanese wording confirmed”: only the Japanese was checked. “Reported only”: known only from others' quotes.",
     },
+    "first_checks": {"ja": "まず試すこと", "en": "Try these first"},
+    "first_checks_note": {
+        "ja": "この症状だけから、直る見込みが高く手早いものの順に並べています。ほかに分かっていることがあれば、診断ウィザードで絞り込めます。",
+        "en": "Ordered from this symptom alone: the likeliest and quickest fixes first. If you know more, narrow it down in the wizard.",
+    },
+    "narrow_down": {"ja": "診断ウィザードで絞り込む", "en": "Narrow it down in the wizard"},
+    "irreversible": {"ja": "元に戻せません", "en": "cannot be undone"},
+    "reasoning": {"ja": "判定の根拠", "en": "How this is decided"},
+    "reasoning_intro": {
+        "ja": "この症状から各原因を考える判定ルールと、その条件・重み・出典です。重みは、その条件がそろったときにどれだけその原因を疑うかを表します。",
+        "en": "The rules that lead from this symptom to each cause, with their conditions, weights and sources. A weight says how strongly the cause is suspected when its conditions hold.",
+    },
+    "messages_verified": {"ja": "メッセージの文言の確認状況", "en": "How the messages were verified"},
+    "more_causes": {"ja": "ほかの条件がそろうと考えられる原因", "en": "Causes that need more to go on"},
     "platforms_label": {"ja": "表示される端末", "en": "Shown on"},
     "likely_causes": {"ja": "考えられる原因", "en": "Likely causes"},
     "when": {"ja": "条件", "en": "When"},
@@ -45,7 +60,7 @@ UI: dict[str, dict[str, str]] = {
     "alone": {"ja": "この症状だけで", "en": "From this symptom alone"},
     "conditional": {"ja": "ほかの条件がそろうと", "en": "With further evidence"},
     "because": {"ja": "理由", "en": "Why"},
-    "remedies_in_order": {"ja": "直し方(この順に試します)", "en": "How to fix it (try in this order)"},
+    "remedies_in_order": {"ja": "直し方（この順に試します）", "en": "How to fix it (try in this order)"},
     "minutes": {"ja": "所要時間", "en": "Time"},
     "min": {"ja": "分", "en": "min"},
     "side_effects": {"ja": "影響", "en": "Side effects"},
@@ -63,7 +78,7 @@ UI: dict[str, dict[str, str]] = {
     "shown_by": {"ja": "この原因が疑われる症状", "en": "Symptoms that point here"},
     "suspected_when": {"ja": "この原因が疑われる条件", "en": "When this cause is suspected"},
     "ruled_out_when": {"ja": "この原因が除外される条件", "en": "When this cause is ruled out"},
-    "seed_correction": {"ja": "元記事との違い", "en": "Where common advice differs"},
+    "seed_correction": {"ja": "よく見かける解説との違い", "en": "Where common advice differs"},
     "details": {"ja": "詳しく", "en": "Details"},
     "question": {"ja": "質問", "en": "Question"},
     "how_to_check": {"ja": "確かめ方", "en": "How to find out"},
@@ -94,19 +109,19 @@ UI: dict[str, dict[str, str]] = {
     "priority": {"ja": "重要度", "en": "Priority"},
     "example": {"ja": "例", "en": "Example"},
     "updated": {"ja": "最終更新", "en": "Last updated"},
-    "edit": {"ja": "このページの元データ(YAML)を編集", "en": "Edit this entry (YAML)"},
+    "edit": {"ja": "このページの元データ（YAML）を編集", "en": "Edit this entry (YAML)"},
     "not_translated": {
         "ja": "この部分はまだ翻訳されていません。",
         "en": "This part has not been translated yet; the Japanese text is shown.",
     },
     "message_table": {"ja": "メッセージ別の原因と対処", "en": "Messages: causes and fixes"},
     "message_table_intro": {
-        "ja": "表示されたメッセージ(または症状)ごとに、考えられる原因と最初に試す対処をまとめた表です。知識ベースの症状・判定ルール・原因・対処から生成しています。",
+        "ja": "表示されたメッセージ（または症状）ごとに、考えられる原因と最初に試す対処をまとめた表です。知識ベースの症状・判定ルール・原因・対処から生成しています。",
         "en": "For each message (or symptom): the likely causes and the first things to try. Generated from the knowledge base's symptoms, rules, causes and remedies.",
     },
-    "isolation_matrix": {"ja": "切り分け表(三点比較)", "en": "Isolation matrix (three-way test)"},
+    "isolation_matrix": {"ja": "切り分け表（三点比較）", "en": "Isolation matrix (three-way test)"},
     "isolation_intro": {
-        "ja": "別の端末・別の回線・Web(iCloud.com)で結果を比べると、どこに原因があるかが分かります。知識ベースの判定ルールから生成しています。",
+        "ja": "別の端末・別の回線・Web（iCloud.com）で結果を比べると、どこに原因があるかが分かります。知識ベースの判定ルールから生成しています。",
         "en": "Comparing another device, another network and the web (iCloud.com) shows where the problem lies. Generated from the knowledge base's rules.",
     },
     "check_sheet": {"ja": "チェックシート", "en": "Check sheet"},
@@ -116,6 +131,13 @@ UI: dict[str, dict[str, str]] = {
     },
     "message_or_symptom": {"ja": "表示/症状", "en": "Message / symptom"},
     "first_remedy": {"ja": "最初に試す対処", "en": "Try first"},
+    "causes_and_first_steps": {"ja": "考えられる原因 → 最初に試す対処", "en": "Likely causes → what to try first"},
+    "not_checked": {"ja": "未確認", "en": "not checked"},
+    "value_superseded": {"ja": "以前の値", "en": "superseded"},
+    "value_unverified": {"ja": "未確認の値", "en": "unverified"},
+    "done": {"ja": "済", "en": "Done"},
+    "or": {"ja": "または", "en": "or"},
+    "to_do": {"ja": "やること・確認すること", "en": "What to do or check"},
     "conclusion": {"ja": "結論", "en": "Conclusion"},
     "conditions": {"ja": "観測結果", "en": "What you observed"},
     "derives": {"ja": "判定", "en": "Finding"},
@@ -128,7 +150,7 @@ UI: dict[str, dict[str, str]] = {
         "en": "We could not find that page. Try searching, or browse the list of symptoms.",
     },
     "search_label": {"ja": "メッセージやキーワードを入力", "en": "Type a message or keywords"},
-    "search_placeholder": {"ja": "例:メールを取得できません", "en": "e.g. Cannot Get Mail"},
+    "search_placeholder": {"ja": "例：メールを取得できません", "en": "e.g. Cannot Get Mail"},
     "search_button": {"ja": "検索", "en": "Search"},
     "search_nojs": {
         "ja": "検索には JavaScript が必要です。JavaScript を使わない場合は、症状の一覧や早見表から探せます。",
@@ -149,8 +171,18 @@ UI: dict[str, dict[str, str]] = {
         "ja": "この内容は Apple の公式資料などの出典に基づいています。Apple とは関係のない非公式のガイドです。",
         "en": "This content is based on Apple's documentation and other cited sources. It is an unofficial guide, not affiliated with Apple.",
     },
-    "api": {"ja": "データ(JSON)", "en": "Data (JSON)"},
+    "api": {"ja": "データ（JSON）", "en": "Data (JSON)"},
     "start_here": {"ja": "まずはここから", "en": "Start here"},
+    "home_heading": {"ja": "表示されたメッセージから原因と直し方を探す", "en": "Find the cause and the fix from the message you see"},
+    "home_search_label": {
+        "ja": "メッセージやキーワードを入力（表示されたメッセージをそのまま貼り付けても探せます）",
+        "en": "Type a message or keywords (or paste the alert as it is)",
+    },
+    "common_symptoms": {"ja": "よくある症状", "en": "Common problems"},
+    "frequency_basis": {"ja": "この並び順の根拠", "en": "Why this order"},
+    "all_symptoms": {"ja": "すべての症状（分野別）", "en": "All symptoms, by area"},
+    "wizard_cta": {"ja": "質問に答えて原因を絞り込む", "en": "Answer a few questions to narrow it down"},
+    "more_ways": {"ja": "ほかの探し方", "en": "Other ways in"},
     "browse": {"ja": "一覧から探す", "en": "Browse"},
     "none": {"ja": "なし", "en": "None"},
     "source_kind_official": {"ja": "公式", "en": "official"},
@@ -187,14 +219,14 @@ PLATFORMS = {
     "mac": {"ja": "Mac", "en": "Mac"},
     "android": {"ja": "Android", "en": "Android"},
     "windows": {"ja": "Windows", "en": "Windows"},
-    "web": {"ja": "Web(iCloud.com)", "en": "Web (iCloud.com)"},
+    "web": {"ja": "Web（iCloud.com）", "en": "Web (iCloud.com)"},
     "any": {"ja": "共通", "en": "Any platform"},
 }
 ADVICE = {
     "official": {"ja": "Apple などの公式の案内", "en": "Official guidance"},
-    "workaround": {"ja": "回避策(公式の解決策ではありません)", "en": "Workaround (not the official fix)"},
+    "workaround": {"ja": "回避策（公式の解決策ではありません）", "en": "Workaround (not the official fix)"},
     "third_party": {"ja": "第三者の情報", "en": "Third-party advice"},
-    "seed_only": {"ja": "元記事のみの情報", "en": "Only the seed article says so"},
+    "seed_only": {"ja": "解説記事のみの情報（公式の裏付けなし）", "en": "Only a popular article says so (no official source)"},
 }
 BLOCKS = {"yes": {"ja": "止める", "en": "yes"}, "no": {"ja": "止めない", "en": "no"}, "sometimes": {"ja": "場合による", "en": "sometimes"}}
 PRIORITY = {"high": {"ja": "高", "en": "high"}, "medium": {"ja": "中", "en": "medium"}, "low": {"ja": "低", "en": "low"}}
@@ -252,5 +284,9 @@ def ui(key: str, lang: str) -> str:
 
 
 def label(table: str, key: Any, lang: str) -> str:
-    """The label of an enum value (area, stage, platform …), or the value itself."""
-    return text(LABELS.get(table, {}).get(key), lang) or str(key)
+    """The label of an enum value (area, stage, platform …), or the value itself. A label a language leaves
+    empty stays empty (English writes a count without a unit: "10", not "10 件")."""
+    labels = LABELS.get(table, {}).get(key)
+    if isinstance(labels, dict) and lang in labels:
+        return labels[lang]
+    return text(labels, lang) or str(key)

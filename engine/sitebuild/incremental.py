@@ -23,7 +23,7 @@ from ..cachefiles import cache_dir, changed_files, code_fingerprint, file_stats,
 from ..errors import BuildError
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import WIZARD_FIELDS, kb_json, patterns_document, rules_document, step_platforms
+from .api import WIZARD_FIELDS, kb_json, messages_document, patterns_document, rules_document, step_platforms
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -286,6 +286,8 @@ def rebuild(
         write_if_changed(out / "api" / "rules.json", json.dumps(rules_document(kb), ensure_ascii=False, separators=(",", ":")))
     if any(ref.startswith("pattern:") for ref in patch.changed):
         write_if_changed(out / "api" / "patterns.json", json.dumps(patterns_document(kb), ensure_ascii=False, separators=(",", ":")))
+    if any(ref.startswith("symptom:") for ref in patch.changed):
+        write_if_changed(out / "api" / "messages.json", json.dumps(messages_document(kb), ensure_ascii=False, separators=(",", ":")))
     if listed or dated:
         write_sitemap(out, index_pages(data) + entry_pages(data), config, data.updated)
     state.stats = stats

@@ -25,6 +25,19 @@ class Page:
     deps: frozenset[str] = frozenset()  # entries whose change alters this page ("*" = any)
 
 
+# kinds whose pages search finds; observation pages are the engine's vocabulary, not answers people look for
+SEARCHED_KINDS = frozenset({"symptom", "cause", "remedy", "platform", "carrier", "guide", "reference"})
+FREQUENCY = "symptom_frequency"  # the reference entry that ranks the symptoms by how often people meet them
+COMMON_SHOWN = 8  # symptoms the home page lists first
+
+
+def common_symptoms(data: SiteData, limit: int = COMMON_SHOWN) -> list[str]:
+    """The most common symptoms, in the order the knowledge base states (reference/symptom_frequency.yaml)."""
+    ranking = data.kb.entities.get("reference", {}).get(FREQUENCY) or {}
+    ranked = [v for v in ranking.get("values") or () if isinstance(v.get("value"), (int, float)) and v.get("id") in data.kb.symptoms]
+    return [v["id"] for v in sorted(ranked, key=lambda v: v["value"])][:limit]
+
+
 def entry_path(kind: str, ident: str) -> str:
     return f"/{KIND_PATH[kind]}/{ident}/"
 
@@ -50,6 +63,7 @@ def entry_pages(data: SiteData, only: set[str] | None = None) -> list[Page]:
                     crumbs=[_index_crumb(kind)],
                     ref=ref,
                     vars={"entry": entry, "ident": ident, "kind": kind},
+                    searchable=kind in SEARCHED_KINDS and ref != f"reference:{FREQUENCY}",  # it names every symptom
                     deps=frozenset({ref}),
                 )
             )
@@ -59,10 +73,21 @@ def entry_pages(data: SiteData, only: set[str] | None = None) -> list[Page]:
 def index_pages(data: SiteData) -> list[Page]:
     """Home, one list per kind, areas, stages, tables, search, wizard and 404."""
     every = frozenset({"*"})
-    pages = [Page(path="/", template="home.html", title=UI["site_name"], deps=every)]
+    pages = [
+        Page(
+            path="/",
+            template="home.html",
+            title=UI["site_name"],
+            vars={"heading": UI["home_heading"], "common": common_symptoms(data), "frequency": FREQUENCY},
+            searchable=False,
+            deps=every,
+        )
+    ]
     for kind in KIND_ORDER:
-        pages.append(Page(path=f"/{KIND_PATH[kind]}/", template="list.html", title=UI[kind], vars={"kind": kind}, deps=every))
-    pages.append(Page(path="/areas/", template="areas.html", title=UI["areas"], deps=every))
+        pages.append(
+            Page(path=f"/{KIND_PATH[kind]}/", template="list.html", title=UI[kind], vars={"kind": kind}, searchable=False, deps=every)
+        )
+    pages.append(Page(path="/areas/", template="areas.html", title=UI["areas"], searchable=False, deps=every))
     for area in AREA_ORDER:
         pages.append(
             Page(
@@ -71,10 +96,11 @@ def index_pages(data: SiteData) -> list[Page]:
                 title=AREAS[area],
                 crumbs=[(UI["areas"], "/areas/")],
                 vars={"area": area},
+                searchable=False,
                 deps=every,
             )
         )
-    pages.append(Page(path="/stages/", template="stages.html", title=UI["stages"], deps=every))
+    pages.append(Page(path="/stages/", template="stages.html", title=UI["stages"], searchable=False, deps=every))
     for stage in STAGE_ORDER:
         pages.append(
             Page(
@@ -83,12 +109,13 @@ def index_pages(data: SiteData) -> list[Page]:
                 title=STAGES[stage],
                 crumbs=[(UI["stages"], "/stages/")],
                 vars={"stage": stage},
+                searchable=False,
                 deps=every,
             )
         )
     tables = (UI["tables"], "/tables/")
     pages += [
-        Page(path="/tables/", template="tables.html", title=UI["tables"], deps=every),
+        Page(path="/tables/", template="tables.html", title=UI["tables"], searchable=False, deps=every),
         Page(
             path="/tables/messages/",
             template="table_messages.html",

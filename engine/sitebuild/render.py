@@ -9,18 +9,32 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import __version__
 from ..markdown import render, render_inline
+from .citations import Citation, cite, is_internal, message_badge
 from .config import SiteConfig
 from .context import KIND_PATH, SiteData
 from .i18n import LANGS, PREFIX, UI, label, text, ui, untranslated
+from .mdtables import label_cells
 from .pages import Page, entry_path
-from .words import condition_words, value_words, when_conditions, when_words
+from .plaintext import first_paragraph, plain_text, shorten
+from .searchkeys import search_keys
+from .words import COLON, condition_words, value_words, when_conditions, when_words
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_SYNTAX = re.compile(r"[*_`#>]+|^\s*(?:[-+]|\d+\.)\s+")
+_JAPANESE_RUN = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff60]+")
+_TAG = re.compile(r"(<[^>]*>)")
+_BILINGUAL = re.compile(r"^(?P<ja>[^/]*[\u3040-\u30ff\u4e00-\u9fff][^/]*) / (?P<en>[^\u3040-\u30ff\u4e00-\u9fff]+)$")
+DESCRIPTION_LENGTH = 150  # characters of a page's meta description (search engines show about this much)
+TEMPLATE_INTRO = {  # index pages described by their introduction
+    "table_messages.html": "message_table_intro",
+    "table_isolation.html": "isolation_intro",
+    "table_checksheet.html": "check_sheet_intro",
+    "diagnose.html": "diagnose_intro",
+    "404.html": "not_found_body",
+    "home.html": "tagline",
+}
 
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
@@ -46,6 +60,7 @@ class Renderer:
         self._md_cache: dict[str, Markup] = {}
         self._md_inline_cache: dict[str, Markup] = {}
         self._ui_cache: dict[str, dict[str, str]] = {}
+        self._plans: dict[str, list[dict]] = {}
         env = Environment(
             loader=FileSystemLoader(str(templates)),
             bytecode_cache=_bytecode_cache(),
@@ -58,6 +73,12 @@ class Renderer:
             t=self._t,
             md=self._md,
             blurb=self._blurb,
+            cite=self._cite,
+            badge=self._badge,
+            first_checks=self._first_checks,
+            internal=is_internal,
+            colon=self._colon,
+            value=self._value,
             mdi=self._mdi,
             ui=self._ui,
             lbl=self._lbl,
@@ -81,20 +102,56 @@ class Renderer:
         self.env = env
 
     # --- helpers (each reads the language of the page being rendered from self.lang) ---
-    def _t(self, value: Any) -> str:
-        return text(value, self.lang)
+    def _t(self, value: Any) -> Markup:
+        return self._marked(escape(text(value, self.lang)))
+
+    def _marked(self, html: Markup) -> Markup:
+        """On English pages, Japanese left in the data (a carrier's setting name, an untranslated phrase) is marked
+        lang="ja", so that it is read as Japanese; text inside tags is left alone."""
+        if self.lang == "ja" or not _JAPANESE_RUN.search(html):
+            return Markup(html)
+        parts = _TAG.split(str(html))
+        for i in range(0, len(parts), 2):  # the text between tags
+            parts[i] = _JAPANESE_RUN.sub(lambda m: f'<span lang="ja">{m.group()}</span>', parts[i])
+        return Markup("".join(parts))
+
+    def _value(self, value: Any) -> Markup:
+        """A reference value, with a "日本語 / English" pair shown in the page's language."""
+        found = _BILINGUAL.match(value) if isinstance(value, str) else None
+        return self._marked(escape(found.group(self.lang) if found else value))
 
     def _md(self, value: Any) -> Markup:
-        return Markup(render(text(value, self.lang)))
+        return self._marked(Markup(label_cells(render(text(value, self.lang)))))
 
-    def _blurb(self, value: Any, length: int = 90) -> str:
-        """The start of a Markdown text as plain text (for lists), without rendering it."""
-        source = text(value, self.lang)
-        line = _MD_SYNTAX.sub("", _MD_LINK.sub(r"\1", source.strip().split("\n", 1)[0])).strip()
-        return line if len(line) <= length else line[: length - 1].rstrip() + "…"
+    def _blurb(self, value: Any, length: int = 90) -> Markup:
+        """The first paragraph of a Markdown text as plain text, cut at a sentence, clause or word boundary."""
+        return self._marked(escape(shorten(first_paragraph(text(value, self.lang)), length)))
+
+    def _colon(self) -> str:
+        """The colon after a label: full-width in Japanese."""
+        return COLON[self.lang]
+
+    def _cite(self, source: dict) -> Citation:
+        return cite(source, self.lang)
+
+    def _badge(self, message: dict) -> tuple[str, str]:
+        """(text, style) of a message's badge on this page."""
+        key, style = message_badge(message, self.lang)
+        return ui(key, self.lang), style
+
+    def _first_checks(self, symptom: str, count: int = 3) -> list[dict]:
+        """The first steps of the engine's plan for this symptom alone (the reference evaluator; cached per build)."""
+        if symptom not in self._plans:
+            from ..diagnosis import diagnose
+
+            try:
+                self._plans[symptom] = diagnose({"symptoms": [symptom]}, kb=self.kb, backend="reference").plan
+            except Exception:  # a knowledge base built despite lint errors may not diagnose; the page then has no plan
+                self._plans[symptom] = []
+        return [step for step in self._plans[symptom] if step.get("remedy") in self.kb.remedies][:count]
 
     def _mdi(self, value: Any) -> Markup:
-        return Markup(render_inline(text(value, self.lang)))
+        return self._marked(Markup(render_inline(text(value, self.lang))))
 
     def _ui(self, key: str) -> str:
         return ui(key, self.lang)
@@ -185,8 +242,29 @@ class Renderer:
             "jsonld": jsonld,
             "csp": CSP,
             "base": cfg.base_path,
+            "search_keys": self._search_keys(page, lang),
+            "description": self._description(page, lang),
             **page.vars,
         }
+
+    def _search_keys(self, page: Page, lang: str) -> str:
+        """The page's key phrases for search (see searchkeys.py): its title, and the phrases people search a symptom by."""
+        if not page.searchable:
+            return ""
+        entry = page.vars.get("entry")
+        phrases = entry.get("search_phrases") or () if isinstance(entry, dict) else ()
+        return search_keys([text(page.title, lang)] + [text(phrase, lang) for phrase in phrases])
+
+    def _description(self, page: Page, lang: str) -> str:
+        """The page's meta description: plain text (no Markdown), cut at a boundary."""
+        entry = page.vars.get("entry")
+        for field in ("summary", "question", "filter_service"):
+            value = entry.get(field) if isinstance(entry, dict) else None
+            if value:
+                return shorten(plain_text(text(value, lang)), DESCRIPTION_LENGTH)
+        if page.template in TEMPLATE_INTRO:
+            return shorten(ui(TEMPLATE_INTRO[page.template], lang), DESCRIPTION_LENGTH)
+        return shorten(f"{text(page.title, lang)} — {ui('tagline', lang)}", DESCRIPTION_LENGTH)
 
     def _ui_strings(self, lang: str) -> dict[str, str]:
         """Every interface string in `lang` (templates read U.key instead of calling ui())."""

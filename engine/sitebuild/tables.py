@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..rulelang import conclusion, iter_conditions, operator_of
+from ..rulelang import conclusion, iter_conditions
 from .context import AREA_ORDER, SiteData
 
 ISOLATION_GROUP = "isolation"
@@ -19,7 +19,7 @@ class MessageRow:
     causes: list[tuple[str, float, str | None]]  # cause, weight, first remedy
 
 
-def message_rows(data: SiteData, limit: int = 4) -> list[MessageRow]:
+def message_rows(data: SiteData, limit: int = 3) -> list[MessageRow]:
     """Rows of the message interpretation table, by area then id."""
     kb = data.kb
     rows = []
@@ -39,7 +39,7 @@ class Matrix:
     """The isolation matrix: one column per isolation observation, one row per rule."""
 
     facts: list[str]
-    rows: list[dict] = field(default_factory=list)  # {rule, cells: {fact: condition}, extra: [conditions], conclusion}
+    rows: list[dict] = field(default_factory=list)  # {rule, cells: {fact: [alternative conditions]}, extra: [when-nodes], kind, what}
     follow: list[dict] = field(default_factory=list)  # rules that build on a finding of the matrix
 
 
@@ -71,14 +71,7 @@ def isolation_matrix(data: SiteData) -> Matrix:
     matrix = Matrix(facts=used)
     for rule in chosen:
         direct = any(c.get("fact") in base for _, c in iter_conditions(rule["when"]))
-        cells: dict[str, dict] = {}
-        extra: list[dict] = []
-        for path, cond in iter_conditions(rule["when"]):
-            fact = cond.get("fact")
-            if fact in used and fact not in cells and "any" not in path:
-                cells[fact] = cond
-            else:
-                extra.append(cond)
+        cells, extra = _cells(rule["when"], used)
         try:
             kind, what = conclusion(rule)
         except (KeyError, ValueError, TypeError):
@@ -88,10 +81,23 @@ def isolation_matrix(data: SiteData) -> Matrix:
     return matrix
 
 
-def cell_value(cond: dict) -> tuple[str, object]:
-    """(operator, value) of a matrix cell."""
-    op = operator_of(cond)
-    return op, cond.get(op)
+def _cells(when: dict, columns: list[str]) -> tuple[dict[str, list[dict]], list[dict]]:
+    """A rule's conditions as matrix cells and the rest. A column's cell holds the conditions on its fact, as
+    alternatives when the rule accepts any of them ("yes, or not checked"); every other part of the rule goes to
+    `extra` as a when-node (to be put in words)."""
+    parts = when.get("all") if "all" in when else [when]
+    cells: dict[str, list[dict]] = {}
+    extra: list[dict] = []
+    for part in parts or ():
+        options = [part] if "fact" in part else part.get("any") or []
+        facts = {o.get("fact") for o in options if "fact" in o}
+        same_fact = len(facts) == 1 and all("fact" in o for o in options) and ("fact" in part or "any" in part)
+        fact = next(iter(facts)) if same_fact else None
+        if fact in columns and fact not in cells:
+            cells[fact] = options
+        else:
+            extra.append(part)
+    return cells, extra
 
 
 def checklists(data: SiteData) -> list[dict]:

@@ -9,6 +9,7 @@ from ..rulelang import operator_of
 from .i18n import UNITS, text
 
 _JOIN = {"all": {"ja": " かつ ", "en": " and "}, "any": {"ja": " または ", "en": " or "}}
+COLON = {"ja": "：", "en": ": "}  # Japanese text takes the full-width colon
 _OPS = {
     "gt": ">",
     "gte": "≥",
@@ -34,7 +35,7 @@ def value_words(kb: KnowledgeBase, fact: str, value: Any, lang: str) -> str:
     if obs.get("type") == "symptom_list" and isinstance(value, str) and value in kb.symptoms:
         return text(kb.symptoms[value].get("title"), lang)
     if isinstance(value, (int, float)) and obs.get("unit"):
-        unit = text(UNITS.get(obs["unit"]), lang)
+        unit = (UNITS.get(obs["unit"]) or {}).get(lang, "")  # no fallback: a unit English leaves out ("10", not "10 件")
         return f"{value:g} {unit}" if unit else f"{value:g}"
     return str(value)
 
@@ -48,21 +49,22 @@ def condition_words(kb: KnowledgeBase, cond: dict, lang: str) -> str:
     except ValueError:
         return title
     target = cond.get(op)
+    colon = COLON[lang]
     if op == "answered":
-        return f"{title}: " + {"ja": "未回答", "en": "not answered"}[lang]
+        return title + colon + {"ja": "未回答", "en": "not answered"}[lang]
     if op == "has":
-        return f"{title}: " + value_words(kb, fact, target, lang)
+        return title + colon + value_words(kb, fact, target, lang)
     if op in ("in", "not_in"):
         options = " / ".join(value_words(kb, fact, v, lang) for v in target or ())
         if op == "in":
-            return f"{title}: " + ({"ja": f"{options} のいずれか", "en": f"one of {options}"}[lang] if len(target or ()) > 1 else options)
-        return f"{title}: " + {"ja": f"{options} 以外", "en": f"not {options}"}[lang]
+            return title + colon + ({"ja": f"{options} のいずれか", "en": f"one of {options}"}[lang] if len(target or ()) > 1 else options)
+        return title + colon + {"ja": f"{options} 以外", "en": f"not {options}"}[lang]
     if op in _OPS:
         return f"{title} {_OPS[op]} {value_words(kb, fact, target, lang)}"
     words = value_words(kb, fact, target, lang)
     if op == "is_not":
-        return f"{title}: " + {"ja": f"{words} 以外", "en": f"not {words}"}[lang]
-    return f"{title}: {words}"
+        return title + colon + {"ja": f"{words} 以外", "en": f"not {words}"}[lang]
+    return title + colon + words
 
 
 def when_words(kb: KnowledgeBase, node: Any, lang: str, top: bool = True) -> str:
@@ -93,7 +95,7 @@ def when_words(kb: KnowledgeBase, node: Any, lang: str, top: bool = True) -> str
                 else:
                     options = " / ".join(value_words(kb, fact, v, lang) for v in values)
                     title = fact_title(kb, fact, lang)
-                    phrases.append({"ja": f"{title}: {options} のいずれか", "en": f"{title}: one of {options}"}[lang])
+                    phrases.append({"ja": f"{title}：{options} のいずれか", "en": f"{title}: one of {options}"}[lang])
             elif part:
                 phrases.append(part)
         joined = text(_JOIN["any"], lang).join(phrases)

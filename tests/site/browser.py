@@ -42,3 +42,14 @@ def axe_script() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+class Watch:
+    """Console errors, page errors and requests to other hosts of one page."""
+
+    def __init__(self, page, origin: str):
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((origin, "data:", "blob:")) else None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from collections import deque
@@ -14,10 +13,7 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 
-from mailkb.sitebuild import build_site, load_config
-from mailkb.sitebuild.serve import make_server
-
-from .browser import CHROMIUM_ARGS, axe_script, chromium_path
+from .browser import Watch, axe_script
 from .htmlscan import scan
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,20 +40,6 @@ PAGE_TYPES = {
     "wizard": "/diagnose/",
 }
 
-# query -> acceptable result pages (any one of them must be among the results)
-SEARCHES = [
-    ("ja", "取得できません", {"/symptoms/cannot_get_mail/"}),
-    ("ja", "サーバ", {"/symptoms/cannot_connect_server/", "/symptoms/outgoing_server_failed/", "/reference/server_settings/"}),
-    ("ja", "迷惑メール", {"/causes/spam_misfiltered/", "/symptoms/marked_as_spam/", "/causes/carrier_spam_filter/"}),
-    ("ja", "容量", {"/causes/storage_full/"}),
-    ("ja", "アプリ用パスワード", {"/causes/app_specific_password_required/", "/remedies/create_app_specific_password/"}),
-    ("ja", "承認コード", {"/symptoms/verification_code_not_received/", "/causes/two_factor_code_delivery/"}),
-    ("ja", "送信できない", {"/symptoms/cannot_send/"}),
-    ("ja", "docomo", {"/carriers/docomo/"}),
-    ("en", "Cannot Get Mail", {"/en/symptoms/cannot_get_mail/"}),
-    ("en", "storage full", {"/en/causes/storage_full/"}),
-]
-
 # seed cases for the wizard: it must reach the CLI's top cause
 WIZARD_CASES = [
     {"error_message": "サーバへの接続に失敗しました。", "fails_on_other_network": False, "fails_on_other_device": False},
@@ -66,46 +48,6 @@ WIZARD_CASES = [
     {"symptoms": ["cannot_send"], "smtp_port": 25},
     {"symptoms": ["verification_code_not_received"], "carrier": "docomo"},
 ]
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    result = build_site(None, out, config=load_config(site_url="http://127.0.0.1", base_path="/"), search=True)
-    assert not [w for w in result.warnings if w.startswith("search index not built")], result.warnings
-    return out
-
-
-@pytest.fixture(scope="session")
-def server(site):
-    httpd = make_server(site, "127.0.0.1", 0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-class Watch:
-    """Console errors, page errors and requests to other hosts of one page."""
-
-    def __init__(self, page, origin: str):
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-        page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((origin, "data:", "blob:")) else None)
 
 
 def _first_remedy(site: Path) -> str:
@@ -173,18 +115,6 @@ def test_crawl_every_internal_link_and_anchor(server):
     assert len(seen) > 100
     bad = [f"{src}: #{frag} not on {dst}" for src, dst, frag in anchors if dst in ids and frag not in ids[dst]]
     assert bad == []
-
-
-@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES, ids=[q for _, q, _ in SEARCHES])
-def test_search_finds_the_expected_page(browser, server, lang, query, expected):
-    page = browser.new_page()
-    watch = Watch(page, server)
-    page.goto(f"{server}{'/en' if lang == 'en' else ''}/search/?{urlencode({'q': query})}")
-    page.wait_for_selector("body[data-search-done]")
-    hrefs = {urlsplit(a).path for a in page.eval_on_selector_all("#search-results a", "els => els.map(e => e.href)")}
-    assert hrefs & expected, f"{query!r}: {sorted(hrefs)[:10]}"
-    assert watch.errors == [] and watch.foreign == []
-    page.close()
 
 
 def _cli_top_cause(query: dict) -> str | None:

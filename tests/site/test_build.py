@@ -58,11 +58,17 @@ def test_language_switch_and_hreflang(small_site):
     assert 'href="/causes/storage_full/" hreflang="ja"' in en
 
 
-def test_symptom_lists_causes_with_conditions_in_words(small_site):
-    html = _read(small_site, "symptoms/cannot_get_mail")
-    assert 'href="/causes/storage_full/"' in html
-    assert "条件: 症状題名: メールを取得できません題名" in html  # the rule's condition, in words
-    assert "理由題名" in html  # the because text
+def test_symptom_page_leads_with_what_to_do(small_site):
+    """What to try first, then the causes in plain words; the conditions, weights and reasons only in a collapsed section."""
+    main = _read(small_site, "symptoms/cannot_get_mail").split("<main", 1)[1]
+    checks, causes, reasoning = main.index('id="first-checks"'), main.index('id="causes"'), main.index('<details class="reasoning">')
+    assert checks < causes < reasoning
+    # the engine's plan for this symptom alone: storage_rule suspects storage_full, fixed by free_storage (10 minutes, irreversible)
+    first = main[checks:causes]
+    assert 'href="/remedies/free_storage/"' in first and "10 分" in first and "元に戻せません" in first
+    assert 'href="/causes/storage_full/"' in main[causes:reasoning]
+    assert "症状題名：メールを取得できません題名" in main[reasoning:] and "理由題名" in main[reasoning:] and "50%" in main[reasoning:]
+    assert "症状題名：" not in main[:reasoning] and "重み" not in main[:reasoning] and "理由題名" not in main[:reasoning]
 
 
 def test_cause_lists_remedies_with_minutes_and_side_effects(small_site):
