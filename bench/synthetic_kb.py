@@ -49,6 +49,7 @@ def write_synthetic_kb(root: Path, total: int = 10_000, seed: int = 7) -> dict[s
         "title": _t("症状", "Symptoms"),
         "group": "message",
         "question": _t("何が起きていますか?", "What is happening?"),
+        "why": _t("見えている症状から、疑う原因が決まります。", "What you see decides which causes are suspect."),
         "how_to_check": _md(rng, 1),
         "cost_minutes": 1,
     }
@@ -59,6 +60,9 @@ def write_synthetic_kb(root: Path, total: int = 10_000, seed: int = 7) -> dict[s
             "title": _t(f"確認項目 {i}", f"Check {i}"),
             "group": "context",
             "question": _t(f"確認項目 {i} は当てはまりますか?", f"Does check {i} apply?"),
+            "why": _t(
+                f"当てはまれば、確認項目 {i} に結び付く原因を疑います。", f"If it applies, the causes tied to check {i} are suspect."
+            ),
             "how_to_check": _md(rng, 2),
             "cost_minutes": rng.choice([1, 2, 3, 5]),
         }

@@ -110,6 +110,22 @@ def rank_causes(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str
     return [(cause, round4(conf)) for cause, conf, _ in _rank(prep, fired)[0]]
 
 
+def first_steps(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str = "reference") -> list[dict[str, Any]]:
+    """`diagnose(observations).plan`, without computing the next questions (for pages that show the first steps)."""
+    prep = _prepared(kb)
+    observations, _unknown, tried = split(validate(kb, observations))
+    inputs, _ = effective_inputs(kb, observations)
+    fired = get_backend(kb, backend).run(inputs)
+    ranked, ruled_out = _rank(prep, fired, inputs.get("platform"), tried)
+    return _steps(prep, ranked, ruled_out, "value", inputs.get("platform"), tried)
+
+
+def _steps(prep: _Prepared, ranked: list, ruled_out: dict[str, str], order: str, platform: str | None, tried: tuple[str, ...]) -> list:
+    """The plan for the ranked causes, or the general checks when they leave nothing to do (§6)."""
+    steps = plan(prep.kb, [(cause, conf) for cause, conf, _ in ranked], order, platform, tried)
+    return steps or general_plan(prep.kb, platform, tried, set(ruled_out))
+
+
 def _rank(
     prep: _Prepared, fired: list[int], platform: str | None = None, tried: tuple[str, ...] = ()
 ) -> tuple[list[tuple[str, float, list[dict[str, Any]]]], dict[str, str]]:
@@ -164,9 +180,7 @@ def _explain(
         if lowered:
             entry["tried"] = lowered
         causes.append(entry)
-    steps = plan(kb, [(cause, conf) for cause, conf, _ in ranked], order, platform, tried)
-    if not steps:
-        steps = general_plan(kb, platform, tried, set(ruled_out))
+    steps = _steps(prep, ranked, ruled_out, order, platform, tried)
     questions = next_questions(prep.questions, inputs, store, set(fired), unknown, tried, clearly_leads(causes))
     return Diagnosis(
         symptoms=symptoms,

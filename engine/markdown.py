@@ -45,9 +45,33 @@ def may_hold_markup(text: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def converted(text: str) -> tuple[str, str]:
+    """(safe HTML, plain text) of a Markdown text, from one parse (memoised: a site shows the same text on many pages,
+    and a page's summary is both rendered and described)."""
+    md = renderer()
+    tokens = md.parse(text)
+    return md.renderer.render(tokens, md.options, {}), plain_words(tokens)
+
+
+def plain_words(tokens: list) -> str:
+    """The text a reader sees in parsed Markdown: link text without the URL, code without backticks, one line."""
+    parts: list[str] = []
+    for block in tokens:
+        if block.type == "inline":
+            for token in block.children or ():
+                if token.type in ("text", "code_inline"):
+                    parts.append(token.content)
+                elif token.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            parts.append(" ")
+        elif block.type in ("code_block", "fence"):
+            parts.append(block.content + " ")
+    return " ".join("".join(parts).split())
+
+
 def render(text: str) -> str:
-    """Markdown to safe HTML (memoised: a site shows the same text on many pages)."""
-    return renderer().render(text)
+    """Markdown to safe HTML."""
+    return converted(text)[0]
 
 
 @lru_cache(maxsize=65536)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import time
@@ -12,6 +11,7 @@ from .. import __version__
 from ..errors import BuildError, KnowledgeBaseError
 from ..kb import KnowledgeBase
 from ..loader import load_kb
+from ..parallel import default_jobs
 from ..paths import knowledge_dir, site_dir
 from .api import write_api
 from .config import SiteConfig, load_config
@@ -85,7 +85,7 @@ def build_site(
     if not (site / "templates" / "base.html").is_file():
         raise BuildError(f"site templates not found in {site}/templates")
     config = config or load_config()
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or default_jobs()
     if incremental and (state := load_state(out)) is not None:
         if live:
             keep_live(out, state)  # kept in memory from now on (the state file is refreshed by full builds)

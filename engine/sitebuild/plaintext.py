@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..markdown import renderer
+from ..markdown import converted, renderer
 
 ELLIPSIS = "…"
 _SPACES = re.compile(r"\s+")
@@ -13,25 +13,15 @@ _SENTENCE_END = "\u3002\uff01\uff1f!?"  # a Japanese text is cut after a sentenc
 _CLAUSE_END = "\u3001\uff0c,"
 
 
-@lru_cache(maxsize=4096)
 def plain_text(markdown: str) -> str:
     """The text a reader sees, without Markdown syntax: link text without the URL, code without backticks, one line."""
-    parts: list[str] = []
-    for block in renderer().parse(markdown):
-        if block.type == "inline":
-            for token in block.children or ():
-                if token.type in ("text", "code_inline"):
-                    parts.append(token.content)
-                elif token.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-            parts.append(" ")
-        elif block.type in ("code_block", "fence"):
-            parts.append(block.content + " ")
-    return _SPACES.sub(" ", "".join(parts)).strip()
+    return converted(markdown)[1]
 
 
+@lru_cache(maxsize=65536)
 def first_paragraph(markdown: str) -> str:
-    """The first paragraph (or list item, or table cell) of a Markdown text, as plain text."""
+    """The first paragraph (or list item, or table cell) of a Markdown text, as plain text (memoised: list pages
+    show the same summaries again and again)."""
     for block in renderer().parse(markdown):
         if block.type == "inline" and block.content.strip():
             return plain_text(block.content)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ from markupsafe import Markup, escape
 
 from .. import __version__
 from ..markdown import render, render_inline
+from ..parallel import fork_map
 from .citations import Citation, cite, is_internal, message_badge
 from .config import SiteConfig
 from .context import KIND_PATH, SiteData
@@ -142,10 +142,10 @@ class Renderer:
     def _first_checks(self, symptom: str, count: int = 3) -> list[dict]:
         """The first steps of the engine's plan for this symptom alone (the reference evaluator; cached per build)."""
         if symptom not in self._plans:
-            from ..diagnosis import diagnose
+            from ..diagnosis import first_steps
 
             try:
-                self._plans[symptom] = diagnose({"symptoms": [symptom]}, kb=self.kb, backend="reference").plan
+                self._plans[symptom] = first_steps({"symptoms": [symptom]}, kb=self.kb)
             except Exception:  # a knowledge base built despite lint errors may not diagnose; the page then has no plan
                 self._plans[symptom] = []
         return [step for step in self._plans[symptom] if step.get("remedy") in self.kb.remedies][:count]
@@ -319,29 +319,17 @@ def write_if_changed(path: Path | str, content: str) -> bool:
     return True
 
 
-# ---- parallel rendering: workers inherit the renderer through fork ----
-_WORKER: dict = {}
-
-
-def _render_chunk(indices: list[int]) -> int:
-    renderer: Renderer = _WORKER["renderer"]
-    pages: list[Page] = _WORKER["pages"]
-    out: Path = _WORKER["out"]
-    written = 0
-    for index in indices:
-        page = pages[index]
-        for lang in LANGS:
-            written += write_if_changed(output_file(out, lang, page.path), renderer.render(page, lang))
-    return written
-
-
 def render_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int, min_parallel: int = 200) -> int:
-    """Render and write `pages`; uses `jobs` processes where fork is available and there are enough pages."""
-    _WORKER.update(renderer=renderer, pages=pages, out=out)
-    indices = list(range(len(pages)))
-    if jobs <= 1 or len(pages) < min_parallel or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_chunk(indices)
-    renderer.env.get_template("base.html")  # compile shared templates once, before forking
-    chunks = [indices[i :: jobs * 4] for i in range(jobs * 4)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return sum(pool.map(_render_chunk, chunks))
+    """Render and write `pages` in both languages; on `jobs` forked processes when there are at least `min_parallel`.
+
+    Each process writes its pages and returns only how many files changed.
+    """
+
+    def render_chunk(chunk: list[Page]) -> int:
+        return sum(write_if_changed(output_file(out, lang, page.path), renderer.render(page, lang)) for page in chunk for lang in LANGS)
+
+    parallel = len(pages) >= min_parallel
+    if parallel:
+        renderer.env.get_template("base.html")  # compile shared templates once, before forking
+    chunks = [pages[i :: jobs * 4] for i in range(jobs * 4)] if parallel else [pages]
+    return sum(fork_map(render_chunk, chunks, jobs, parallel=parallel))

@@ -71,3 +71,14 @@ def test_plan_keeps_to_steps_the_person_can_follow_on_their_platform():
     assert "run_connection_doctor" in everywhere
     assert all(fits_platform(kb.remedies[step["remedy"]], "iphone") for step in on_iphone.plan)
     assert {c["id"] for c in on_iphone.causes} <= {cause for step in on_iphone.plan for cause in step["for"]}
+
+
+def test_first_steps_are_the_plan_of_the_full_diagnosis(real_kb):
+    """The site's 「まず試すこと」 come from first_steps(), which skips the next questions but must plan identically."""
+    from mailkb.diagnosis import first_steps
+
+    for symptom in sorted(real_kb.symptoms):
+        query = {"symptoms": [symptom]}
+        assert first_steps(query, kb=real_kb) == diagnose(query, kb=real_kb, backend="reference").plan, symptom
+    query = {"symptoms": ["cannot_get_mail"], "platform": "iphone", "tried": ["restart_device"]}
+    assert first_steps(query, kb=real_kb) == diagnose(query, kb=real_kb, backend="reference").plan
