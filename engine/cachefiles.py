@@ -44,19 +44,21 @@ def file_stats(root: Path) -> dict[str, tuple]:
     """
     stats: dict[str, tuple] = {}
     now = time.time_ns()
-    for folder, _dirs, names in os.walk(root):
-        rel_folder = os.path.relpath(folder, root)
-        if any(part.startswith(".") for part in Path(rel_folder).parts if part != "."):
-            continue
-        for name in names:
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            st = os.stat(path)
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}".replace(os.sep, "/")
-            stats[rel] = (st.st_mtime_ns, st.st_size)
-            if now - st.st_mtime_ns < RACY_NS:
-                stats[rel] += (_content_hash(path),)
+    pending = [(str(root), "")]
+    while pending:  # os.scandir: one system call per folder for the names and types, a stat per file
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                st = entry.stat()
+                rel = prefix + entry.name
+                stats[rel] = (st.st_mtime_ns, st.st_size)
+                if now - st.st_mtime_ns < RACY_NS:
+                    stats[rel] += (_content_hash(entry.path),)
     return stats
 
 

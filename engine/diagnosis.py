@@ -55,8 +55,16 @@ class _Prepared:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self.conclusions = [conclusion(rule) for rule in kb.rules]
-        self.questions = QuestionModel(kb, get_backend(kb, "reference"), self.conclusions)
-        self.matcher = matcher_for(kb)
+
+    @property
+    def questions(self) -> QuestionModel:
+        """The value-of-information model, built on first use (a plan alone, as on the site's pages, needs none)."""
+        return memoized(self.kb, "questions", lambda: QuestionModel(self.kb, get_backend(self.kb, "reference"), self.conclusions))
+
+    @property
+    def matcher(self):
+        """The message matcher, built on first use (only a query with `error_message` needs it)."""
+        return matcher_for(self.kb)
 
 
 def _prepared(kb: KnowledgeBase) -> _Prepared:

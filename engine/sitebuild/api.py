@@ -146,20 +146,24 @@ def entry_json(entry: dict) -> str:
 def kb_json(kb: KnowledgeBase, fragments: dict[str, str]) -> str:
     """api/kb.json as text, from per-entry JSON fragments ("kind:id" -> JSON), filled in for entries not yet there.
 
-    Equal to dumping kb_document(kb); the fragments let an incremental build re-encode only what changed.
+    Equal to dumping kb_document(kb); the fragments let an incremental build re-encode only what changed. A kind's
+    joined entries are kept too (under "#kind"): whoever drops an entry's fragment drops its kind's (`rebuild`).
     """
     head = {"format": KB_FORMAT, "mailkb": __version__, "digest": kb.digest}
     parts = []
     for kind, items in kb.entities.items():
         if kind not in KIND_PATH:
             continue
-        entries = []
-        for ident in sorted(items):
-            ref = f"{kind}:{ident}"
-            if ref not in fragments:
-                fragments[ref] = entry_json(items[ident])
-            entries.append(f"{json.dumps(ident, ensure_ascii=False)}:{fragments[ref]}")
-        parts.append(f'"{KIND_PATH[kind]}":{{{",".join(entries)}}}')
+        joined = fragments.get(f"#{kind}")
+        if joined is None:
+            entries = []
+            for ident in sorted(items):
+                ref = f"{kind}:{ident}"
+                if ref not in fragments:
+                    fragments[ref] = entry_json(items[ident])
+                entries.append(f"{json.dumps(ident, ensure_ascii=False)}:{fragments[ref]}")
+            joined = fragments[f"#{kind}"] = ",".join(entries)
+        parts.append(f'"{KIND_PATH[kind]}":{{{joined}}}')
     rules = json.dumps(dict(sorted(kb.rule_files.items())), ensure_ascii=False, separators=(",", ":"))
     return entry_json(head)[:-1] + f',"kinds":{{{",".join(parts)}}},"rules":{rules}}}'
 

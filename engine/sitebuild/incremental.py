@@ -246,6 +246,7 @@ def rebuild(
         kind, _, ident = ref.partition(":")
         digest.update(f"{ref}:{stats[kb.paths[ref]]}".encode())
         state.fragments.pop(ref, None)
+        state.fragments.pop(f"#{kind}", None)  # the kind's joined entries (api.kb_json)
         if after is None:
             kb.entities[kind].pop(ident, None)
             regather = True

@@ -11,7 +11,13 @@ from .kbfactory import write_kb
 
 
 def _html(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))}
+    """Every page and every export (api/*.json) of a built site; an export's `digest` (which an incremental build
+    derives from the previous one instead of hashing every file again) left out."""
+    import re
+
+    pages = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))}
+    exports = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted((out / "api").glob("*.json"))}
+    return pages | {path: re.sub(r'"digest":"[0-9a-f]+"', '"digest":…', text, count=1) for path, text in exports.items()}
 
 
 def _edit(path: Path, old: str, new: str) -> None:
