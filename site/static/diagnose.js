@@ -1,6 +1,7 @@
 /* The diagnosis wizard. The first question (which area, then the symptoms of that area) and the paste box are in the
- * page's HTML and answerable at once; the rules of the page's language (api/rules.<lang>.json) load meanwhile, and
- * the steps of each remedy (api/steps.<lang>.json) after the first diagnosis. Everything runs here, with rulelang.js.
+ * page's HTML and answerable as soon as this script runs; it then loads the engine (rulelang.js), the paste reader
+ * (evidence.js, wizard-paste.js) and the rules of the page's language (api/rules.<lang>.json), and the steps of each
+ * remedy (api/steps.<lang>.json) after the first diagnosis. Everything runs here.
  *
  * State: the answers live in the URL (?obs=value&skip=…&tried=…&area=…&order=…), one history entry per answer, so
  * Back undoes an answer, Forward redoes it and reload keeps them. A pasted text lives only in the history entry's
@@ -9,9 +10,8 @@
 (function () {
   "use strict";
   const root = document.getElementById("wizard");
-  if (!root || !window.MailkbEngine) return;
-  const E = window.MailkbEngine;
-  const Paste = window.MailkbPaste;
+  if (!root) return;
+  let E = null, Paste = null;  // the engine and the paste reader, once their scripts are here
   const lang = root.dataset.lang === "en" ? "en" : "ja";
   const base = root.dataset.base || "";
   const PARAMS = ["skip", "tried", "order", "area"];  // the URL's keys that are not observations
@@ -104,15 +104,28 @@
   const resultSlot = $("wizard-result-slot");
 
   let doc = null, prep = null, stepsDoc = null, book = null;
-  let loading = null, stepsLoading = null, patternsLoading = null;
+  let loading = null, stepsLoading = null, patternsLoading = null, scripts = null;
   let focusOn = null;  // a question picked from "other useful questions" (not part of the history)
   let unannounced = false;  // an answer given before the rules had loaded: announced once they are here
   let pasteCache = { text: null, read: null };
 
   // ---- loading (never blocks the first question) ----
   const getJson = (url) => fetch(url, { credentials: "same-origin" }).then((r) => { if (!r.ok) throw new Error(`${url}: ${r.status}`); return r.json(); });
+  /** The engine's scripts, fetched in parallel and run in order (after the first question is on screen). */
+  function loadScripts() {
+    if (!scripts) {
+      scripts = Promise.all(["rulelang.js", "evidence.js", "wizard-paste.js"].map((name) => new Promise((resolve, reject) => {
+        const script = el("script", { src: root.dataset.assets + name });
+        script.async = false;
+        script.addEventListener("load", resolve);
+        script.addEventListener("error", () => reject(new Error(name)));
+        document.head.append(script);
+      }))).then(() => { E = window.MailkbEngine; Paste = window.MailkbPaste; });
+    }
+    return scripts;
+  }
   function loadRules() {
-    if (!loading) loading = getJson(root.dataset.rules).then((json) => { doc = json; prep = E.prepare(doc); });
+    if (!loading) loading = Promise.all([getJson(root.dataset.rules), loadScripts()]).then(([json]) => { doc = json; prep = E.prepare(doc); });
     return loading;
   }
   function loadSteps() {
@@ -120,7 +133,10 @@
     return stepsLoading;
   }
   function loadPatterns() {
-    if (!patternsLoading) patternsLoading = getJson(root.dataset.patterns).then((json) => { book = Object.assign(window.MailkbEvidence.prepare(json), { meanings: json.meanings || {} }); });
+    if (!patternsLoading) {
+      patternsLoading = Promise.all([getJson(root.dataset.patterns), loadScripts()])
+        .then(([json]) => { book = Object.assign(window.MailkbEvidence.prepare(json), { meanings: json.meanings || {} }); });
+    }
     return patternsLoading;
   }
 
