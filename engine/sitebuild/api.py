@@ -1,5 +1,6 @@
-"""Machine-readable exports: api/kb.json (the whole knowledge base, versioned), api/rules.json (the wizard's input),
-api/patterns.json (evidence.js's input) and /schemas/."""
+"""Machine-readable exports: api/kb.json (the whole knowledge base, versioned), api/rules.json (the engine's input in
+both languages), api/rules.<lang>.json and api/steps.<lang>.json (the wizard's, one language each), api/patterns.json
+(evidence.js's input) and /schemas/."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..kb import KnowledgeBase
-from ..markdown import render
+from ..markdown import render, render_inline
 from ..paths import schemas_dir
 from .context import KIND_PATH
+from .i18n import LANGS, label, text
 from .plaintext import first_paragraph, shorten
+from .render import write_if_changed
 
 KB_FORMAT = 1  # bump when the shape of api/kb.json changes incompatibly
 RULES_FORMAT = 1
@@ -46,10 +49,12 @@ OBSERVATION_FIELDS = (
 )  # fmt: skip
 CAUSE_FIELDS = ("title", "area", "remedies", "prior")
 REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice")  # and the platforms of its steps
+STEP_FIELDS = ("steps", "verify")  # api/steps.<lang>.json: what the wizard shows and prints under each step of a plan
 SYMPTOM_FIELDS = ("title", "area", "messages", "search_phrases", "related")
 WIZARD_GUIDES = ("general_checks", "consultation_template")  # the plan with no suspected cause; the consultation text
 GUIDE_FIELDS = ("title", "sections")
-WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + SYMPTOM_FIELDS + GUIDE_FIELDS))
+WIZARD_FIELDS = tuple(dict.fromkeys(OBSERVATION_FIELDS + CAUSE_FIELDS + REMEDY_FIELDS + STEP_FIELDS + SYMPTOM_FIELDS + GUIDE_FIELDS))
+MATCHED_FIELDS = ("messages", "search_phrases")  # the message matcher reads every language: an iPhone set to English
 
 
 def step_platforms(remedy: dict) -> list[str]:
@@ -100,11 +105,81 @@ def rules_document(kb: KnowledgeBase) -> dict:
     }
 
 
+def in_language(node: object, lang: str) -> object:
+    """A JSON tree with every translated text ({"ja": …, "en": …}) cut down to `lang`, in the same shape ({lang: …}).
+
+    A text that lacks `lang` is kept whole (the wizard then shows the language it has)."""
+    if isinstance(node, dict):
+        if node and set(node) <= set(LANGS):
+            return {lang: node[lang]} if lang in node else node
+        return {key: in_language(value, lang) for key, value in node.items()}
+    if isinstance(node, list):
+        return [in_language(value, lang) for value in node]
+    return node
+
+
+def wizard_document(kb: KnowledgeBase, lang: str) -> dict:
+    """api/rules.<lang>.json: api/rules.json with the texts of one language, which is all the wizard of that language
+    shows. The messages and search phrases of symptoms keep every language (the matcher reads them all), and a
+    Markdown field the wizard shows as pre-rendered HTML is left out; the engine's answers are unchanged."""
+    document = rules_document(kb)
+    symptoms = document.pop("symptoms")
+    wizard = in_language(document, lang)
+    for kind, field in (("observations", "how_to_check"), ("remedies", "side_effects")):
+        for entry in wizard[kind].values():
+            if f"{field}_html" in entry:
+                entry.pop(field, None)
+    wizard["symptoms"] = {
+        ident: {key: value if key in MATCHED_FIELDS else in_language(value, lang) for key, value in symptom.items()}
+        for ident, symptom in symptoms.items()
+    }
+    wizard["lang"] = lang
+    return wizard
+
+
+def steps_document(kb: KnowledgeBase, lang: str) -> dict:
+    """api/steps.<lang>.json: each remedy's steps per platform and how to verify it, as safe HTML in one language.
+
+    The wizard loads it after the first question, to show (and print) each step of a plan under its title."""
+    remedies = {}
+    for ident, remedy in sorted(kb.remedies.items()):
+        steps = {
+            platform: [render_inline(words) for step in items if (words := text(step, lang))]
+            for platform, items in (remedy.get("steps") or {}).items()
+            if isinstance(items, list)
+        }
+        entry: dict = {"steps": {platform: items for platform, items in steps.items() if items}}
+        if verify := text(remedy.get("verify"), lang):
+            entry["verify"] = render_inline(verify)
+        remedies[ident] = entry
+    platforms = sorted({platform for remedy in remedies.values() for platform in remedy["steps"]})
+    return {
+        "format": RULES_FORMAT,
+        "mailkb": __version__,
+        "digest": kb.digest,
+        "lang": lang,
+        "platforms": {platform: label("platform", platform, lang) for platform in platforms},
+        "remedies": remedies,
+    }
+
+
+def wizard_exports(kb: KnowledgeBase) -> dict[str, dict]:
+    """The wizard's files under api/, by name: the engine's rules in both languages, and per language its texts and steps."""
+    exports = {"rules.json": rules_document(kb)}
+    for lang in LANGS:
+        exports[f"rules.{lang}.json"] = wizard_document(kb, lang)
+        exports[f"steps.{lang}.json"] = steps_document(kb, lang)
+    return exports
+
+
 def patterns_document(kb: KnowledgeBase) -> dict:
-    """What site/static/evidence.js needs to read pasted evidence exactly like `mailkb evidence` (compiled patterns)."""
+    """What site/static/evidence.js needs to read pasted evidence exactly like `mailkb evidence` (compiled patterns),
+    and what each pattern means in words ({pattern id: {ja, en}}), which the wizard's paste box shows."""
     from ..evidence.patterns import build_book  # not the memo: incremental builds patch the knowledge base in place
 
-    return {"format": PATTERNS_FORMAT, "mailkb": __version__, "digest": kb.digest, **build_book(kb).to_dict()}
+    book = build_book(kb)
+    meanings = {ident: meaning for ident, meaning in book.meanings.items() if meaning}
+    return {"format": PATTERNS_FORMAT, "mailkb": __version__, "digest": kb.digest, **book.to_dict(), "meanings": meanings}
 
 
 def _wizard_guide(guide: dict) -> dict:
@@ -173,14 +248,23 @@ def _dump(path: Path, document: dict) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False), encoding="utf-8")
 
 
+def write_wizard_exports(kb: KnowledgeBase, out: Path) -> list[str]:
+    """Write the wizard's files (only those whose content changed); returns their site paths."""
+    written = []
+    for name, document in wizard_exports(kb).items():
+        write_if_changed(out / "api" / name, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+        written.append(f"/api/{name}")
+    return written
+
+
 def write_api(kb: KnowledgeBase, out: Path, fragments: dict[str, str] | None = None) -> list[str]:
     """Write the exports; returns their site paths."""
     (out / "api").mkdir(parents=True, exist_ok=True)
     (out / "api" / "kb.json").write_text(kb_json(kb, {} if fragments is None else fragments), encoding="utf-8")
-    _dump(out / "api" / "rules.json", rules_document(kb))
+    written = ["/api/kb.json"] + write_wizard_exports(kb, out)
     _dump(out / "api" / "patterns.json", patterns_document(kb))
     _dump(out / "api" / "messages.json", messages_document(kb))
-    written = ["/api/kb.json", "/api/rules.json", "/api/patterns.json", "/api/messages.json"]
+    written += ["/api/patterns.json", "/api/messages.json"]
     target = out / "schemas"
     target.mkdir(parents=True, exist_ok=True)
     for schema in sorted(schemas_dir().glob("*.json")):

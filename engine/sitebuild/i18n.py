@@ -164,6 +164,34 @@ UI: dict[str, dict[str, str]] = {
         "ja": "質問に答えると、考えられる原因と直す順番を示します。分からない質問はとばせます。すべてこのブラウザの中で処理され、入力内容はどこにも送信されません。",
         "en": "Answer the questions to see the likely causes and the order to fix things. Skip what you don't know. Everything runs in this browser; nothing you enter is sent anywhere.",
     },
+    "wizard_area_question": {"ja": "どこで困っていますか？", "en": "Where is the problem?"},
+    "wizard_area_help": {
+        "ja": "いちばん近いものを選んでください。次に、その分野の症状を選びます。",
+        "en": "Choose the closest one; next you pick the symptoms in that area.",
+    },
+    "wizard_symptoms_question": {"ja": "当てはまるものをすべて選んでください", "en": "Choose everything that applies"},
+    "wizard_answer": {"ja": "回答する", "en": "Answer"},
+    "wizard_dont_know": {"ja": "わからない", "en": "I don't know"},
+    "wizard_other_area": {"ja": "ほかの分野を選ぶ", "en": "Choose another area"},
+    "wizard_paste_title": {
+        "ja": "または、表示されたメッセージ・エラー通知・ヘッダを貼り付ける",
+        "en": "Or paste the message, the bounce or the headers",
+    },
+    "wizard_paste_help": {
+        "ja": "画面に出た表示、戻ってきたメール（エラー通知）、受け取ったメールのヘッダのどれでも読み取れます。",
+        "en": "An alert on the screen, a message that came back (a bounce), or the headers of a message you received.",
+    },
+    "wizard_paste_label": {"ja": "貼り付ける内容", "en": "Text to read"},
+    "wizard_paste_privacy": {
+        "ja": "貼り付けた内容はこのブラウザの中だけで読み取ります。どこにも送信せず、共有用のリンクにも含めません。",
+        "en": "What you paste is read in this browser only: it is sent nowhere and is not part of the link to share.",
+    },
+    "wizard_paste_button": {"ja": "読み取る", "en": "Read it"},
+    "wizard_loading": {"ja": "読み込んでいます…", "en": "Loading…"},
+    "wizard_paste_link": {
+        "ja": "戻ってきたメール（エラー通知）やヘッダは、診断ウィザードに貼り付けて読み取れます",
+        "en": "Have a bounce or message headers? Paste them into the diagnosis wizard",
+    },
     "all_entries": {"ja": "すべての項目", "en": "All entries"},
     "breadcrumb": {"ja": "現在位置", "en": "Breadcrumb"},
     "main_nav": {"ja": "メインメニュー", "en": "Main menu"},
@@ -204,6 +232,17 @@ AREAS = {
     "auth": {"ja": "認証・サインイン", "en": "Sign-in and authentication"},
     "delivery": {"ja": "配信・到達", "en": "Delivery"},
     "security": {"ja": "セキュリティ", "en": "Security"},
+}
+AREA_HINTS = {  # what each area covers, in the words people use (the wizard's first question)
+    "receive": {"ja": "メールが届かない・取得できない・通知が来ない", "en": "Mail doesn't arrive or can't be fetched; no notifications"},
+    "send": {"ja": "メールを送信できない・送信サーバにつながらない", "en": "Can't send mail; the outgoing server fails"},
+    "connect": {"ja": "サーバに接続できない・タイムアウト・SSL のエラー", "en": "Can't reach the server: timeouts, SSL errors, offline"},
+    "auth": {
+        "ja": "パスワードを何度も聞かれる・サインインできない・確認コードが届かない",
+        "en": "Asked for the password again; can't sign in; no verification code",
+    },
+    "delivery": {"ja": "送ったメールがエラーで戻ってくる（バウンス）", "en": "Mail you sent comes back with an error (a bounce)"},
+    "security": {"ja": "アカウントのロック・心当たりのないサインイン", "en": "Account locked, or a sign-in you don't recognise"},
 }
 STAGES = {
     "auth": {"ja": "1. 認証の見直し", "en": "1. Authentication"},
@@ -253,6 +292,7 @@ GROUPS = {
 }
 LABELS = {
     "area": AREAS,
+    "area_hint": AREA_HINTS,
     "stage": STAGES,
     "platform": PLATFORMS,
     "advice": ADVICE,

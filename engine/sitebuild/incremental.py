@@ -23,7 +23,7 @@ from ..cachefiles import cache_dir, changed_files, code_fingerprint, file_stats,
 from ..errors import BuildError
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import WIZARD_FIELDS, kb_json, messages_document, patterns_document, rules_document, step_platforms
+from .api import WIZARD_FIELDS, kb_json, messages_document, patterns_document, step_platforms, write_wizard_exports
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -35,7 +35,7 @@ from .sitemap import write_sitemap
 STATE_VERSION = 1
 # index pages (by path) that list each kind of entry
 INDEX_PAGES_OF = {
-    "symptom": ("/", "/symptoms/", "/areas/", "/tables/messages/"),
+    "symptom": ("/", "/symptoms/", "/areas/", "/tables/messages/", "/diagnose/"),
     "cause": ("/causes/", "/areas/", "/tables/messages/", "/tables/isolation/"),
     "remedy": ("/remedies/", "/stages/", "/tables/messages/"),
     "observation": ("/observations/", "/tables/isolation/"),
@@ -284,7 +284,7 @@ def rebuild(
                 stale.unlink(missing_ok=True)
     (out / "api" / "kb.json").write_text(kb_json(kb, state.fragments), encoding="utf-8")
     if wizard_changed:
-        write_if_changed(out / "api" / "rules.json", json.dumps(rules_document(kb), ensure_ascii=False, separators=(",", ":")))
+        write_wizard_exports(kb, out)
     if any(ref.startswith("pattern:") for ref in patch.changed):
         write_if_changed(out / "api" / "patterns.json", json.dumps(patterns_document(kb), ensure_ascii=False, separators=(",", ":")))
     if any(ref.startswith("symptom:") for ref in patch.changed):

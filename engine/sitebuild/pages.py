@@ -38,6 +38,17 @@ def common_symptoms(data: SiteData, limit: int = COMMON_SHOWN) -> list[str]:
     return [v["id"] for v in sorted(ranked, key=lambda v: v["value"])][:limit]
 
 
+def wizard_areas(data: SiteData) -> list[tuple[str, list[str]]]:
+    """The wizard's first two questions: each area with its symptoms, the most common first (then as listed)."""
+    rank = {ident: i for i, ident in enumerate(common_symptoms(data, limit=len(data.kb.symptoms)))}
+    areas = []
+    for area in AREA_ORDER:
+        listed = data.by_area["symptom"].get(area, [])
+        if listed:
+            areas.append((area, sorted(listed, key=lambda ident: (rank.get(ident, len(rank)), listed.index(ident)))))
+    return areas
+
+
 def entry_path(kind: str, ident: str) -> str:
     return f"/{KIND_PATH[kind]}/{ident}/"
 
@@ -141,7 +152,14 @@ def index_pages(data: SiteData) -> list[Page]:
             deps=every,
         ),
         Page(path="/search/", template="search.html", title=UI["search"], searchable=False, deps=frozenset()),
-        Page(path="/diagnose/", template="diagnose.html", title=UI["diagnose"], searchable=False, deps=frozenset()),
+        Page(
+            path="/diagnose/",
+            template="diagnose.html",
+            title=UI["diagnose"],
+            vars={"areas": wizard_areas(data)},
+            searchable=False,
+            deps=every,
+        ),
         Page(path="/404.html", template="404.html", title=UI["not_found_title"], searchable=False, in_sitemap=False, deps=frozenset()),
     ]
     return pages

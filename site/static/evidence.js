@@ -176,5 +176,5 @@
     return { observations: resolve(all), findings: dedupe(all) };
   }
 
-  return { prepare, scanText, logicalLines, normalize };
+  return { prepare, scanText, scan, logicalLines, normalize };
 });

@@ -1,6 +1,7 @@
 // Test helper: the browser wizard's evaluator (site/static/rulelang.js) in Node.
 // argv[2] = rules document (api/rules.json, optional); stdin = one JSON {query, order[, doc][, consult]} per line;
-// stdout = one diagnosis per line (with `consult: {ja, en}`, the consultation texts, when asked for).
+// stdout = one diagnosis per line (with `consult: {ja, en}`, the consultation texts, when asked for; `consult` may
+// list the languages).
 const fs = require("fs");
 const readline = require("readline");
 const engine = require("../../site/static/rulelang.js");
@@ -14,7 +15,10 @@ lines.on("line", (line) => {
     const { query, order, doc, consult } = JSON.parse(line);
     if (doc) prep = engine.prepare(doc);  // a line may carry its own rules document
     answer = engine.diagnose(prep, query, order);
-    if (consult) answer.consult = { ja: engine.consultation(prep, query, answer, "ja"), en: engine.consultation(prep, query, answer, "en") };
+    if (consult) {  // true: both languages; a list: those (a one-language rules document writes only its own)
+      const langs = Array.isArray(consult) ? consult : ["ja", "en"];
+      answer.consult = Object.fromEntries(langs.map((lang) => [lang, engine.consultation(prep, query, answer, lang)]));
+    }
   } catch (error) {
     answer = { error: String(error && error.stack ? error.stack : error) };
   }

@@ -21,8 +21,11 @@ class NodeEngine:
         args = [node, str(RUNNER)] + ([str(rules_doc)] if rules_doc else [])
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
-    def diagnose(self, query: dict[str, Any], order: str = "value", doc: dict | None = None, consult: bool = False) -> dict[str, Any]:
-        """The wizard engine's diagnosis (with `consult`, also the consultation texts: answer["consult"][lang])."""
+    def diagnose(
+        self, query: dict[str, Any], order: str = "value", doc: dict | None = None, consult: bool | list[str] = False
+    ) -> dict[str, Any]:
+        """The wizard engine's diagnosis (with `consult`, also the consultation texts: answer["consult"][lang]; a list
+        of languages asks for those only)."""
         message = {"query": query, "order": order, "consult": consult}
         if doc is not None:
             message["doc"] = doc

@@ -146,38 +146,6 @@ def test_wizard_reaches_the_cli_top_cause(browser, server, query):
     page.close()
 
 
-def test_wizard_dialogue_by_keyboard_survives_reload(browser, server):
-    page = browser.new_page()
-    watch = Watch(page, server)
-    page.goto(server + "/diagnose/")
-    page.wait_for_selector("#wizard[data-ready=true]")
-    page.fill("#wizard-error-message", "メールを取得できません")
-    page.press("#wizard-error-message", "Tab")
-    page.keyboard.press("Enter")  # the submit button has focus
-    page.wait_for_function("location.search.includes('error_message')")
-    question = page.get_attribute("#wizard-question", "data-observation")
-    assert question
-    page.focus("#wizard-question input")
-    if page.get_attribute("#wizard-question input", "type") in ("number", "text"):
-        page.keyboard.type(page.get_attribute("#wizard-question input", "min") or "1")  # a value the field accepts
-    else:
-        page.keyboard.press("Space")  # choose the first option
-    page.keyboard.press("Enter")  # submit the answer
-    page.wait_for_function(f"location.search.includes({json.dumps(question + '=')})")
-    url = page.url
-    top = page.get_attribute("#wizard", "data-top")
-    page.reload()
-    page.wait_for_selector("#wizard[data-ready=true]")
-    assert page.url == url and page.get_attribute("#wizard", "data-top") == top
-    assert page.locator(".answers li").count() == 2
-    skipped = page.get_attribute("#wizard-question", "data-observation")
-    page.click("#wizard-skip")  # "don't know": sent as unknown, and another question takes its place
-    page.wait_for_selector(f"#wizard-question:not([data-observation={json.dumps(skipped)}])")
-    assert f"skip={skipped}" in page.url
-    assert watch.errors == [] and watch.foreign == []
-    page.close()
-
-
 def test_screenshot_of_a_japanese_page(browser, server):
     OUTPUT.mkdir(exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone

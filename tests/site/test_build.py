@@ -163,4 +163,4 @@ def test_site_under_a_base_path(tmp_path):
     assert broken_links(out, base="/kbx/") == []
     html = _read(out, "en/causes/storage_full")
     assert 'href="/kbx/assets/site.css"' in html and 'href="/kbx/causes/storage_full/" hreflang="ja"' in html
-    assert 'data-rules="/kbx/api/rules.json"' in _read(out, "diagnose")
+    assert 'data-rules="/kbx/api/rules.ja.json"' in _read(out, "diagnose")
