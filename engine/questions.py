@@ -276,7 +276,7 @@ def options(qm: QuestionModel, inputs: dict[str, Any], store: FactStore, fired: 
     return [
         Option(
             c.names,
-            round4(c.value / max(c.cost(qm), MIN_COST)),
+            round4(c.value * c.answerable(qm) / max(c.cost(qm), MIN_COST)),
             c.value,
             tuple(qm.kb.rules[r]["id"] for r in sorted(c.changed_rules)),
             c.changes_leader,
@@ -322,6 +322,13 @@ class _Candidate:
                     self.changes_leader = True
             self.rows.append((remaining, ruled, weak))
         self.changed = any(row is not None for row in self.rows)
+
+    def answerable(self, qm: QuestionModel) -> float:
+        """The share of people who can answer every question of the candidate (a "don't know" settles nothing)."""
+        share = 1.0
+        for ident in self.names:
+            share *= qm.kb.observations[ident].get("answerable", 1)
+        return share
 
     def cost(self, qm: QuestionModel) -> float:
         total = 0.0

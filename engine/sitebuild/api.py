@@ -45,7 +45,7 @@ def _add_html(entry: dict, field: str) -> None:
 # what api/rules.json (the wizard's input) takes from each kind; incremental builds watch the same fields
 OBSERVATION_FIELDS = (
     "type", "derived", "title", "question", "why", "how_to_check", "cost_minutes", "group", "values", "unit", "minimum", "maximum",
-    "pattern", "prior_true",
+    "pattern", "prior_true", "answerable",
 )  # fmt: skip
 CAUSE_FIELDS = ("title", "area", "remedies", "prior")
 REMEDY_FIELDS = ("title", "stage", "minutes", "side_effects", "reversible", "advice")  # and the platforms of its steps

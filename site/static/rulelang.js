@@ -715,9 +715,13 @@
         if (pAnswer > 0) expected += pAnswer * expectedCost(model, joint.map((x) => x / pAnswer), shape);
       });
       let cost = 0.0;
-      for (const name of names) cost += doc.observations[name].cost_minutes === undefined ? 1 : doc.observations[name].cost_minutes;
+      let share = 1.0;  // the people who can answer every question of the candidate (§7.4, step 6)
+      for (const name of names) {
+        cost += doc.observations[name].cost_minutes === undefined ? 1 : doc.observations[name].cost_minutes;
+        share *= doc.observations[name].answerable === undefined ? 1 : doc.observations[name].answerable;
+      }
       const value = cost0 - expected;
-      return { names, value, score: round4(value / Math.max(cost, MIN_COST)), changedRules, changesLeader };
+      return { names, value, score: round4((value * share) / Math.max(cost, MIN_COST)), changedRules, changesLeader };
     };
     const asked = new Map([...model.answers].filter(([ident, answers]) => !(ident in inputs) && !unknown.includes(ident) && answers.length));
     const candidates = [];

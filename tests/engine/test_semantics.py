@@ -256,6 +256,31 @@ def test_a_rare_answer_is_bounded_by_bayes_rule():
     assert [(q["observation"], q["value"]) for q in result["next_questions"]] == [("q", 0.2767)]
 
 
+def test_a_question_few_can_answer_is_worth_only_their_share():
+    # §7.4 step 6: the same question as above (value 157/253 = 0.62055), answerable by 0.3 of people, 2 minutes:
+    # score = 0.62055 × 0.3 / 2 = 0.09308 → 0.0931; the value itself is unchanged
+    kb = _question_kb()
+    kb.observations["q"] |= {"answerable": 0.3, "cost_minutes": 2}
+    result = _run(kb, {})
+    assert [(q["observation"], q["value"], q["score"]) for q in result["next_questions"]] == [("q", 0.6206, 0.0931)]
+
+
+def test_an_answerable_question_goes_before_a_more_valuable_one_few_can_answer():
+    # two copies of the question of the worked example, pointing at different causes of the same shape; the one
+    # with the larger share of people who can answer comes first although both have the same value
+    kb = tiny_kb(
+        observations={"code": ("boolean", {"answerable": 0.2}), "plain": ("boolean", {"answerable": 0.9})},
+        causes={"a": (0.3, ["ra"]), "b": (0.1, ["rb"])},
+        remedies={"ra": (10, "receive"), "rb": (2, "network")},
+        rules=[
+            ("code_points_to_a", {"all": [{"fact": "code", "is": True}]}, {"suspect": {"cause": "a", "weight": 0.9}}),
+            ("plain_points_to_a", {"all": [{"fact": "plain", "is": True}]}, {"suspect": {"cause": "a", "weight": 0.9}}),
+        ],
+    )
+    questions = _run(kb, {})["next_questions"]
+    assert [(q["observation"], q["value"], q["score"]) for q in questions] == [("plain", 0.6206, 0.5585), ("code", 0.6206, 0.1241)]
+
+
 def test_dont_know_is_an_answer_and_a_question_never_returns():
     assert _run(_question_kb(), {"unknown": ["q"]})["next_questions"] == []
     assert _run(_question_kb(), {"q": False})["next_questions"] == []
