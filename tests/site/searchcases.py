@@ -33,6 +33,8 @@ CASES: list[SearchCase] = [
     SearchCase("ja", "添付ファイルが大きすぎて送れない", "/symptoms/message_too_large/", "sentence"),
     SearchCase("ja", "写真を添付したメールだけ届かない", "/symptoms/attachment_mail_missing/", "sentence"),
     SearchCase("ja", "アプリを開くまでメールが来ない", "/symptoms/delayed_delivery/", "sentence"),
+    SearchCase("ja", "メールが来ない", "/symptoms/cannot_get_mail/", "sentence", ("/symptoms/suddenly_stopped_receiving/",)),
+    SearchCase("ja", "二段階認証のコードが来ない", "/symptoms/verification_code_not_received/", "sentence"),
     SearchCase("ja", "身に覚えのないサインイン通知が来た", "/symptoms/suspicious_signin/", "sentence"),
     SearchCase("ja", "受信はできるけど送信できない", "/symptoms/cannot_send/", "sentence"),
     # compounds, katakana and short keywords
@@ -43,7 +45,7 @@ CASES: list[SearchCase] = [
     SearchCase("ja", "アプリ用パスワード", "/remedies/generate_app_specific_password/", "compound"),
     SearchCase("ja", "SMTP認証エラー", "/symptoms/smtp_auth_failed/", "mixed compound"),
     SearchCase("ja", "ＳＭＴＰ認証", "/symptoms/smtp_auth_failed/", "full-width letters"),
-    SearchCase("ja", "送信上限", "/causes/sending_limit_exceeded/", "compound"),
+    SearchCase("ja", "送信上限", "/causes/sending_limit_exceeded/", "compound", ("/symptoms/sending_limit_alert/",)),
     SearchCase("ja", "利用規約", "/symptoms/terms_prompt/", "compound"),
     SearchCase("ja", "ソフトバンク", "/carriers/softbank/", "katakana name"),
     SearchCase("ja", "ドコモ 迷惑メール設定", "/carriers/docomo/", "two keywords"),
@@ -83,6 +85,8 @@ CASES: list[SearchCase] = [
     # English
     SearchCase("en", "Cannot Get Mail", "/symptoms/cannot_get_mail/", "alert title"),
     SearchCase("en", "can't send email", "/symptoms/cannot_send/", "sentence"),
+    SearchCase("en", "can't receive email", "/symptoms/cannot_get_mail/", "sentence", ("/symptoms/suddenly_stopped_receiving/",)),
+    SearchCase("en", "icloud mail down", "/causes/service_outage/", "keywords"),
     SearchCase("en", "mail keeps asking for my password", "/symptoms/reenter_password/", "sentence"),
     SearchCase("en", "verification code not received", "/symptoms/verification_code_not_received/", "phrase"),
     SearchCase("en", "icloud storage full", "/causes/storage_full/", "phrase"),
