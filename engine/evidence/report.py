@@ -9,11 +9,11 @@ from .patterns import book_for
 from .reader import EvidenceResult
 
 KIND_LABELS = {
-    "dsn": {"ja": "配信状態通知(標準形式のエラー通知)", "en": "delivery status notification (standard bounce)"},
-    "bounce": {"ja": "エラー通知(戻ってきたメール)", "en": "bounce (returned message)"},
+    "dsn": {"ja": "配信状態通知（標準形式のエラー通知）", "en": "delivery status notification (standard bounce)"},
+    "bounce": {"ja": "エラー通知（戻ってきたメール）", "en": "bounce (returned message)"},
     "headers": {"ja": "受け取ったメールのヘッダ", "en": "headers of a received message"},
     "alert": {"ja": "画面に表示されたメッセージ", "en": "an alert shown on screen"},
-    "text": {"ja": "テキスト(判別できませんでした)", "en": "text (not recognised)"},
+    "text": {"ja": "テキスト（判別できませんでした）", "en": "text (not recognised)"},
 }
 UI = {
     "privacy": {
@@ -27,7 +27,7 @@ UI = {
     "warnings": {"ja": "注意", "en": "Warnings"},
     "symptoms": {"ja": "一致した症状", "en": "Matching symptoms"},
     "next": {
-        "ja": "原因の診断: mailkb diagnose に、この結果(--json の observations)を渡してください。",
+        "ja": "原因の診断: mailkb diagnose に、この結果（--json の observations）を渡してください。",
         "en": "To diagnose: pass this result (the observations of --json) to mailkb diagnose.",
     },
     "from_headers": {

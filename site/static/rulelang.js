@@ -862,10 +862,10 @@
   const CONSULT = {
     ja: {
       head: "【相談用メモ】iCloud メール",
-      note: "※パスワード、アプリ用パスワード、確認コードは書かないでください(相談先に伝える必要はありません)。",
-      unknown: "分からない", yes: "はい", no: "いいえ", message: "表示されたメッセージ", triedNone: "(まだ試していません)",
-      triedResult: "直らなかった", other: "そのほかの確認結果", causes: "診断の見立て(参考。確定ではありません)",
-      noCauses: "(原因はまだ絞り込めていません)", confidence: "確からしさ", fill: "記入", sep: "、", quote: (x) => `「${x}」`,
+      note: "※パスワード、アプリ用パスワード、確認コードは書かないでください（相談先に伝える必要はありません）。",
+      unknown: "分からない", yes: "はい", no: "いいえ", message: "表示されたメッセージ", triedNone: "（まだ試していません）",
+      triedResult: "直らなかった", other: "そのほかの確認結果", causes: "診断の見立て（参考。確定ではありません）",
+      noCauses: "（原因はまだ絞り込めていません）", confidence: "確からしさ", fill: "記入", sep: "、", quote: (x) => `「${x}」`,
       removed: "[伏せ字]", units: { percent: " %", mb: " MB", count: " 件", minutes: " 分", bits: " ビット" },
     },
     en: {

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from mailkb.ask import Dialogue, run_dialogue
@@ -282,6 +282,11 @@ def test_the_consultation_text_never_holds_a_secret(real_kb):
         query = {"error_message": message, "platform": "iphone", "unknown": ["webmail_works"], "tried": ["restart_device"]}
         result = diagnose(query, kb=real_kb, backend="reference")
         text = consultation(result, real_kb, validate(real_kb, query), lang)
+        # a "password" such as "suppor" can be part of the template's own words ("support"): only a secret that the
+        # text without it does not already hold can show that it leaked
+        clean = dict(query, error_message=re.sub("[\ud800-\udfff]", "", f"{before} メールを取得できません {after}"))
+        baseline = consultation(diagnose(clean, kb=real_kb, backend="reference"), real_kb, validate(real_kb, clean), lang)
+        assume(secret not in baseline and password not in baseline)
         assert secret not in text
         assert password not in text
         assert ("[伏せ字]" if lang == "ja" else "[removed]") in text

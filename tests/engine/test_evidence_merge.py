@@ -128,7 +128,7 @@ def test_cli_report_shows_evidence_and_conflicts(tmp_path, monkeypatch, capsys):
     assert code == 0
     assert "証拠から取り込んだ観察:" in out
     assert f"この回線では iCloud のメールサーバの名前を解決できない: いいえ ({saved})" in out
-    assert "回答と食い違った証拠(回答のほうを使いました):" in out
+    assert "回答と食い違った証拠（回答のほうを使いました）:" in out
     assert f"回答 いいえ / 証拠 はい ({saved})" in out
 
 

@@ -107,10 +107,10 @@ def test_the_terminal_report_lists_each_step_then_what_it_means(certs, capsys):
     out = capsys.readouterr().out
     assert code == 1
     lines = out.splitlines()
-    tls_line = next(line for line in lines if line.strip().startswith("✗ TLS(暗号化と証明書)"))
+    tls_line = next(line for line in lines if line.strip().startswith("✗ TLS（暗号化と証明書）"))
     assert " ms " in tls_line and "Example Security Filter" in tls_line
     assert any(line.strip().startswith("✓ STARTTLS") for line in lines)
-    assert any(line.strip().startswith("- EHLO(TLS の後)") for line in lines)
+    assert any(line.strip().startswith("- EHLO（TLS の後）") for line in lines)
     assert "この結果の意味:" in out and "TLS インターセプト" in out.split("この結果の意味:")[1]
     assert "tls_intercepted = true" in out and "port_blocked = true" in out
     assert "mailkb diagnose --probe" in out
