@@ -300,6 +300,12 @@ def main() -> int:
             print(f"      old: {' → '.join(old_log) or '(no question)'}")
     print(f"old heuristic: {summary(old_counts)}")
     print(f"new (value of information): {summary(new_counts)}")
+    # a truth written to test one rule may hold no symptom and no message: its person answers "don't know" even to
+    # what they see, which no real person does; the two kinds of situation are printed apart as well
+    seen = [bool(case["truth"].get("symptoms") or case["truth"].get("error_message")) for case in cases]
+    for label, keep in (("the person knows what they see (symptoms or message)", True), ("the truth holds no symptom", False)):
+        picked = [k for k, s in enumerate(seen) if s is keep]
+        print(f"  {label}: old {summary([old_counts[k] for k in picked])}; new {summary([new_counts[k] for k in picked])}")
     kb = kbs["real"]
     times = time_questions(kb, states)
     print(f"next-question computation, in process, real knowledge base, {len(states)} dialogue states (load {os.getloadavg()[0]:.1f}):")
