@@ -24,6 +24,11 @@ NOT_ON_THE_WARM_PATH = (
     "mailkb.evidence_merge",
     "email",
     "fastapi",
+    # the value of information is computed in plain Python, the compiled rules and question model come from the cache,
+    # and the message matcher (with `regex`) loads only for a query with an error message
+    "numpy",
+    "mailkb.matching",
+    "regex",
 )
 PROBE = f"""
 import io, json, sys, contextlib
