@@ -6,16 +6,19 @@ distributed by prior, where a cause that neither a rule nor the symptoms' `relat
 symptoms keeps only LEAK of its prior (a symptom the cause does not produce is evidence against it). The expected cost of repair (Heckerman, Breese and
 Rommelse 1995) follows the plan in the order P(fix)/minutes and may hand what is left to support at any point.
 
-Beliefs and costs are computed for many hypothetical answers at once, one row each, with numpy. Every sum and
-product runs in the order the semantics document gives (elementwise, or `cumsum`/`cumprod` along a row, which
-add one element after the other), so the results equal the JavaScript port's loops bit for bit.
+Beliefs and costs are computed for many hypothetical answers, one row each, in plain Python: a few hundred rows of a
+few dozen causes cost less than importing numpy would. Every sum and product runs in the order the semantics document
+gives (one element after the other, never `sum()`, which compensates its rounding from Python 3.12 on), so the results
+equal the JavaScript port's loops bit for bit. The elementwise steps use `map` over `operator` functions, which run
+the same IEEE operations as a Python loop without its interpreter overhead.
 """
 
 from __future__ import annotations
 
+from functools import reduce
+from itertools import accumulate, repeat
+from operator import add, mul, sub, truediv
 from typing import Any
-
-import numpy as np
 
 from .facts import alternatives
 from .kb import KnowledgeBase
@@ -27,10 +30,12 @@ SERVICE_MINUTES = 60.0  # handing what is left to Apple Support or the carrier: 
 
 
 class PlanShape:
-    """The open remedies of every cause for one platform and set of tried steps, as arrays over the remedies.
+    """The open remedies of every cause for one platform and set of tried steps, laid out for `expected_cost`.
 
-    Columns are the remedies in tie order (stage, then id). For each j, `slots[j]` holds the remedies listed by more
-    than j causes, with their j-th cause (in cause-id order) and its share: P(fix) is summed slot after slot.
+    The remedies some cause lists are kept in an internal order, most listed first, so that the remedies listed by
+    more than j causes are a prefix: `causes[j]` and `shares[j]` are their j-th cause (in cause-id order) and its
+    share. P(fix) is summed slot after slot, so each remedy adds its causes' parts in cause order. `minutes` follows
+    the internal order; `tie` lists the internal positions in tie order (stage, then id).
     """
 
     def __init__(self, model: CauseModel, platform: str | None, tried: frozenset[str]):
@@ -39,14 +44,14 @@ class PlanShape:
             remedies = open_remedies(model.kb, cause, platform, tried)
             for remedy, share in zip(remedies, shares(len(remedies)), strict=True):
                 listed.setdefault(remedy, []).append((i, share))
-        width = max((len(v) for v in listed.values()), default=0)
-        # slot j: the remedies with more than j causes, their j-th cause and share (adding slot by slot keeps cause order)
-        self.slots: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for j in range(width):
-            columns = [c for c, r in enumerate(model.remedies) if len(listed.get(r, ())) > j]
-            causes = [listed[model.remedies[c]][j][0] for c in columns]
-            cause_shares = [listed[model.remedies[c]][j][1] for c in columns]
-            self.slots.append((np.array(columns, dtype=np.intp), np.array(causes, dtype=np.intp), np.array(cause_shares)))
+        columns = [c for c, r in enumerate(model.remedies) if r in listed]  # tie order
+        inner = sorted(range(len(columns)), key=lambda k: -len(listed[model.remedies[columns[k]]]))  # stable
+        parts = [listed[model.remedies[columns[k]]] for k in inner]
+        self.minutes = [model.minutes[columns[k]] for k in inner]
+        self.tie = sorted(range(len(inner)), key=inner.__getitem__)
+        width = len(parts[0]) if parts else 0
+        self.causes = [[v[j][0] for v in parts if len(v) > j] for j in range(width)]
+        self.shares = [[v[j][1] for v in parts if len(v) > j] for j in range(width)]
 
 
 class CauseModel:
@@ -56,7 +61,7 @@ class CauseModel:
         self.kb = kb
         self.ids = sorted(kb.causes)
         self.index = {c: i for i, c in enumerate(self.ids)}
-        self.prior = np.array([float(kb.causes[c].get("prior") or DEFAULT_PRIOR) for c in self.ids])
+        self.prior = [float(kb.causes[c].get("prior") or DEFAULT_PRIOR) for c in self.ids]
         self.rank_prior = [kb.causes[c].get("prior") or 0 for c in self.ids]  # §5's tie-break (missing = 0)
         self.suspects: list[list[tuple[int, float]]] = [[] for _ in self.ids]  # (rule index, weight) in rule order
         self.rule_cause: dict[int, int] = {}  # suspect and rule_out rules -> their cause's index
@@ -72,10 +77,10 @@ class CauseModel:
                 self.rule_outs.add(rule)
         self.links = symptom_links(kb, conclusions)
         self.remedies = sorted(kb.remedies, key=lambda r: (stage_rank(kb.remedies[r]["stage"]), r))  # tie order
-        self.minutes = np.array([float(kb.remedies[r]["minutes"]) for r in self.remedies])
+        self.minutes = [float(kb.remedies[r]["minutes"]) for r in self.remedies]
         self._plans: dict[tuple[str | None, frozenset[str]], PlanShape] = {}
-        self._factors: dict[tuple[str | None, frozenset[str]], np.ndarray] = {}
-        self._weak: dict[tuple[str, ...], np.ndarray] = {}
+        self._factors: dict[tuple[str | None, frozenset[str]], list[float]] = {}
+        self._weak: dict[tuple[str, ...], tuple[bool, ...]] = {}
 
     def remaining(self, cause: int, fired: set[int]) -> float:
         """Π (1 − w) over the fired rules suspecting the cause, in rule-index order (1.0 when none fired)."""
@@ -85,11 +90,11 @@ class CauseModel:
                 value *= 1.0 - weight
         return value
 
-    def factors(self, platform: str | None, tried: frozenset[str]) -> np.ndarray:
+    def factors(self, platform: str | None, tried: frozenset[str]) -> list[float]:
         """Each cause's tried factor (§5)."""
         key = (platform, tried)
         if key not in self._factors:
-            self._factors[key] = np.array([tried_factor(self.kb, c, platform, tried) for c in self.ids])
+            self._factors[key] = [float(tried_factor(self.kb, c, platform, tried)) for c in self.ids]
         return self._factors[key]
 
     def plan(self, platform: str | None, tried: frozenset[str]) -> PlanShape:
@@ -100,13 +105,13 @@ class CauseModel:
             self._plans[key] = PlanShape(self, platform, tried)
         return self._plans[key]
 
-    def weak(self, symptoms: tuple[str, ...]) -> np.ndarray:
+    def weak(self, symptoms: tuple[str, ...]) -> tuple[bool, ...]:
         """A mask of the causes nothing connects to any of the reported symptoms (none when no symptom is reported)."""
         if symptoms not in self._weak:
             linked: set[str] = set()
             for symptom in symptoms:
                 linked |= self.links.get(symptom, set())
-            self._weak[symptoms] = np.array([bool(symptoms) and c not in linked for c in self.ids])
+            self._weak[symptoms] = tuple(bool(symptoms) and c not in linked for c in self.ids)
         return self._weak[symptoms]
 
 
@@ -155,38 +160,64 @@ def related(kb: KnowledgeBase, symptom: str, kind: str) -> list[str]:
     return [ref.partition(":")[2] for ref in data.get("related") or () if isinstance(ref, str) and ref.partition(":")[0] == kind]
 
 
-def beliefs(model: CauseModel, remaining: np.ndarray, ruled: np.ndarray, factors: np.ndarray, weak: np.ndarray) -> np.ndarray:
-    """P(c) per row (rows × causes; 0 where ruled out), §7.1.
+def total(values) -> float:
+    """Σ values, added one after the other from the first (the order §7 fixes)."""
+    return reduce(add, values, 0.0)
+
+
+class Base:
+    """What every belief row with the same ruled-out causes, tried factors and weak causes shares (§7.1): the factor
+    of a(c) (0 where ruled out) and the prior part π'(c) / Σπ' (None when Σπ' = 0: then every P(c) is 0)."""
+
+    __slots__ = ("factors", "prior_part")
+
+    def __init__(self, model: CauseModel, factors: list[float], ruled: set[int] | frozenset[int], weak: tuple[bool, ...]):
+        self.factors = [0.0 if i in ruled else f for i, f in enumerate(factors)]
+        p = [
+            0.0 if i in ruled else (prior * f) * (LEAK if w else 1.0)
+            for i, (prior, f, w) in enumerate(zip(model.prior, factors, weak, strict=True))
+        ]
+        total_p = total(p)
+        self.prior_part = [x / total_p for x in p] if total_p > 0 else None
+
+
+def belief(remaining: list[float], base: Base) -> list[float]:
+    """P(c) for one row (0 where ruled out), §7.1.
 
     a(c) = (1 − remaining(c)) × tried factor; π'(c) = prior × tried factor (× LEAK when weak); β = Π (1 − a(c)) over
-    a > 0; P(c) = (1 − β) × (a(c) / Σa) + β × (π'(c) / Σπ'), or π'(c) / Σπ' when Σa = 0.
+    a > 0; P(c) = (1 − β) × (a(c) / Σa) + β × (π'(c) / Σπ'), or π'(c) / Σπ' when Σa = 0. The list may be shared:
+    do not change it.
     """
-    a = np.where(ruled, 0.0, (1.0 - remaining) * factors)
-    p = np.where(ruled, 0.0, (model.prior * factors) * np.where(weak, LEAK, 1.0))
-    total_a = np.cumsum(a, axis=1)[:, -1:]
-    total_p = np.cumsum(p, axis=1)[:, -1:]
-    beta = np.cumprod(np.where(a > 0, 1.0 - a, 1.0), axis=1)[:, -1:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        prior_part = p / total_p
-        mixed = (1.0 - beta) * (a / total_a) + beta * prior_part
-        result = np.where(total_a > 0, mixed, prior_part)
-    return np.where(total_p > 0, result, 0.0)
+    if base.prior_part is None:
+        return [0.0] * len(remaining)
+    a = list(map(mul, map(sub, repeat(1.0), remaining), base.factors))
+    total_a = total(a)
+    if not total_a > 0:
+        return base.prior_part
+    beta = reduce(mul, [1.0 - x for x in a if x > 0], 1.0)
+    return list(map(add, map(mul, repeat(1.0 - beta), map(truediv, a, repeat(total_a))), map(mul, repeat(beta), base.prior_part)))
 
 
-def expected_costs(model: CauseModel, probabilities: np.ndarray, plan: PlanShape) -> np.ndarray:
-    """The expected minutes of the best plan per row, §7.2: min(S, min_k Σ_{i≤k} m_i (1 − Σ_{j<i} p_j) + S (1 − Σ_{j≤k} p_j)),
-    the steps with p > 0 in the order p/minutes descending (then tie order)."""
-    rows = probabilities.shape[0]
-    p_fix = np.zeros((rows, len(model.remedies)))
-    for columns, causes, shares_j in plan.slots:
-        p_fix[:, columns] += probabilities[:, causes] * shares_j
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(p_fix > 0, p_fix / model.minutes, -np.inf)
-    order = np.argsort(-ratio, axis=1, kind="stable")
-    p_sorted = np.take_along_axis(p_fix, order, axis=1)
-    minutes = np.where(p_sorted > 0, model.minutes[order], 0.0)
-    done = np.cumsum(p_sorted, axis=1)
-    before = np.concatenate([np.zeros((rows, 1)), done[:, :-1]], axis=1)
-    cost = np.cumsum(minutes * (1.0 - before), axis=1)
-    total = cost + SERVICE_MINUTES * (1.0 - done)
-    return np.minimum(SERVICE_MINUTES, total.min(axis=1, initial=SERVICE_MINUTES))
+def expected_cost(plan: PlanShape, probabilities: list[float]) -> float:
+    """The expected minutes of the best plan, §7.2: min(S, min_k Σ_{i≤k} m_i (1 − Σ_{j<i} p_j) + S (1 − Σ_{j≤k} p_j)),
+    the steps with p > 0 in the order p/minutes descending (then tie order).
+
+    A step with p = 0 sorts after every step with p > 0 (or among those whose p/minutes underflows to 0, in tie
+    order), and its minutes count as 0: it adds exactly nothing, so it may stay in the sums.
+    """
+    if not plan.causes:
+        return SERVICE_MINUTES
+    get = probabilities.__getitem__
+    p_fix = list(map(mul, map(get, plan.causes[0]), plan.shares[0]))
+    for causes, parts in zip(plan.causes[1:], plan.shares[1:], strict=True):
+        p_fix[: len(causes)] = map(add, p_fix, map(mul, map(get, causes), parts))
+    ratio = list(map(truediv, p_fix, plan.minutes))
+    order = sorted(plan.tie, key=ratio.__getitem__, reverse=True)  # stable: ties stay in tie order
+    p_sorted = list(map(p_fix.__getitem__, order))
+    minutes = map(plan.minutes.__getitem__, order)
+    if 0.0 in p_fix:
+        minutes = map(mul, minutes, map(bool, p_sorted))  # 0 minutes where p = 0
+    left = list(map(sub, repeat(1.0), accumulate(p_sorted)))  # 1 − Σ_{j≤k} p_j
+    cost = accumulate(map(mul, minutes, [1.0, *left[:-1]]))
+    totals = map(add, cost, map(mul, repeat(SERVICE_MINUTES), left))
+    return min(SERVICE_MINUTES, min(totals))

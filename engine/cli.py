@@ -10,12 +10,9 @@ from collections import Counter
 from pathlib import Path
 
 from . import __version__
-from .api.commands import add_api_commands
 from .errors import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
-from .evidence.commands import add_evidence_commands
 from .paths import knowledge_dir
-from .probe.commands import add_probe_commands, add_probe_options
-from .sitebuild.commands import add_site_commands
+from .verbs import add_api_commands, add_evidence_commands, add_probe_commands, add_probe_options, add_site_commands
 
 
 def _kb_dir(value: str | None) -> Path:
@@ -207,6 +204,8 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
 def _gather_evidence(args: argparse.Namespace, kb) -> list:
     """--evidence files (read first, so a bad one stops before anything connects), then --probe's observations."""
+    if not args.evidence and not args.probe:
+        return []  # the usual query: nothing of the evidence readers or the probe is loaded
     from .evidence_merge import Evidence, read_evidence
 
     evidence = [read_evidence(path, kb) for path in args.evidence]

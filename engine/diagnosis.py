@@ -10,11 +10,10 @@ from .errors import PlanError
 from .facts import FactStore
 from .kb import KnowledgeBase
 from .loader import load_kb
-from .matching import matcher_for
 from .memo import memoized
 from .planning import ORDERS, general_plan, plan, round4, tried_factor
 from .query import parse_json, split, validate
-from .questions import QuestionModel, clearly_leads, next_questions
+from .questions import QuestionModel, clearly_leads, next_questions, question_model
 from .rulelang import conclusion
 
 
@@ -59,11 +58,13 @@ class _Prepared:
     @property
     def questions(self) -> QuestionModel:
         """The value-of-information model, built on first use (a plan alone, as on the site's pages, needs none)."""
-        return memoized(self.kb, "questions", lambda: QuestionModel(self.kb, get_backend(self.kb, "reference"), self.conclusions))
+        return question_model(self.kb)
 
     @property
     def matcher(self):
-        """The message matcher, built on first use (only a query with `error_message` needs it)."""
+        """The message matcher, built on first use (only a query with `error_message` needs it, or imports it)."""
+        from .matching import matcher_for
+
         return matcher_for(self.kb)
 
 

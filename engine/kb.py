@@ -41,6 +41,9 @@ class KnowledgeBase:
     rules: list[dict] = field(default_factory=list)  # every rule, in file then definition order
     rule_topic: dict[str, str] = field(default_factory=dict)  # rule id -> topic id
     paths: dict[str, str] = field(default_factory=dict)  # "kind:id" / "rules:topic" -> relative path
+    # values computed from the rest (memo.persisted): pickled with the knowledge base, so a cached one brings them;
+    # not an init field, so dataclasses.replace() gives a changed copy none of the old values
+    prepared: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # convenient views
     @property

@@ -11,6 +11,7 @@ cannot be trusted yet) the content is hashed again.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 from dataclasses import dataclass
@@ -71,6 +72,18 @@ def current_key(root: Path, *, use_cache: bool = True) -> tuple[str, str]:
     return digest, key
 
 
+def prepare(kb: KnowledgeBase) -> None:
+    """Compute the values a diagnosis takes from the knowledge base alone (memo.persisted: the compiled rules, the
+    question model, the message matcher), so that the cache file holds them and a warm process only unpickles them."""
+    from .matching import matcher_for
+    from .questions import question_model
+    from .rules import compiled_rules
+
+    for make in (compiled_rules, question_model, matcher_for):
+        with contextlib.suppress(Exception):  # left out of the cache: made (and its error reported) where it is used
+            make(kb)
+
+
 def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> KnowledgeBase:
     """Load and validate the knowledge base once; cached on disk by `validity_key`.
 
@@ -99,6 +112,7 @@ def load_kb(root: Path | str | None = None, *, use_cache: bool = True) -> Knowle
             )
         kb = result.kb
         if use_cache:
+            prepare(kb)
             write_pickle(cache_file, kb)
     kb.root = root
     _MEMORY[memory_key] = kb

@@ -8,13 +8,14 @@ base (how many patterns can end at one position), never with the number of patte
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import ahocorasick
 
 from .kb import KnowledgeBase
-from .memo import memoized
+from .memo import memoized, persisted
 from .textforms import FORMS, MARKERS, PLAIN, form_names, forms, placeholder_kinds
 
 MIN_PATTERN = 2
@@ -106,5 +107,7 @@ class SymptomMatcher:
 
 
 def matcher_for(kb: KnowledgeBase) -> SymptomMatcher:
-    """The matcher of a knowledge base, built once."""
-    return memoized(kb, "matcher", lambda: SymptomMatcher.from_kb(kb))
+    """The matcher of a knowledge base, built once. The knowledge-base cache keeps it pickled on its own, so that
+    loading the cache imports none of the matching code (nor `regex`) unless a query has an error message."""
+    blob = persisted(kb, "matcher:pickle", lambda: pickle.dumps(SymptomMatcher.from_kb(kb), protocol=pickle.HIGHEST_PROTOCOL))
+    return memoized(kb, "matcher", lambda: pickle.loads(blob))

@@ -1,4 +1,5 @@
-"""Values computed once per knowledge base (compiled backends, matchers, question indexes), in one bounded memo.
+"""Values computed once per knowledge base (compiled backends, matchers, question indexes), in one bounded memo;
+and `persisted` values, which travel with the knowledge base (and its cache file).
 
 A process may hold several knowledge bases (a server reloading an edited one, tests building many); the memo keeps
 the values of the most recently used few and closes what it drops (a compiled durable-rules ruleset holds C memory).
@@ -40,6 +41,20 @@ def memoized(kb: object, name: str, factory: Callable[[], T]) -> T:
             _, (_, dropped) = _ENTRIES.popitem(last=False)
             _close(dropped)
         return values[name]
+
+
+def persisted(kb: Any, name: str, factory: Callable[[], T]) -> T:
+    """The value `name` of this knowledge base, a pure function of it that pickles: kept in `kb.prepared`, which the
+    knowledge-base cache stores with it (loader.py computes these values before writing the cache), so a process
+    that loads a cached knowledge base finds them made."""
+    values = getattr(kb, "prepared", None)
+    if values is None:  # a knowledge base pickled before the field existed
+        return memoized(kb, name, factory)
+    if name not in values:
+        with _LOCK:
+            if name not in values:
+                values[name] = factory()
+    return values[name]  # type: ignore[return-value]
 
 
 def _close(values: dict[str, Any]) -> None:

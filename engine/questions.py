@@ -13,16 +13,18 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, mul, truediv
 from typing import Any
 
-import numpy as np
-
+from .backends import get_backend
 from .backends.reference import Frontier, ReferenceBackend
-from .belief import CauseModel, beliefs, expected_costs
+from .belief import Base, CauseModel, belief, expected_cost, total
 from .facts import FactStore, alternatives
 from .kb import KnowledgeBase
+from .memo import persisted
 from .planning import round4
-from .rulelang import test_value
+from .rulelang import conclusion, test_value
 
 MAX_QUESTIONS = 5
 MIN_COST = 0.5
@@ -31,6 +33,9 @@ REMEMBERED = 64  # states whose scored questions are kept  # two questions a rul
 NEVER_ASKED = ("error_message",)  # asked as itself when a dialogue starts, never as a next question
 LEAD_CONFIDENCE = 0.8
 LEAD_MARGIN = 0.3
+# answer rows × causes above which _value uses numpy (voi_numpy.py): the bundled knowledge base scores ~20,000 cells in
+# plain Python faster than numpy imports; its 10× synthetic copy (~2,000,000) is ~10× faster with numpy
+NUMPY_CELLS = 200_000
 
 
 def clearly_leads(causes: list[dict[str, Any]]) -> bool:
@@ -60,6 +65,17 @@ class QuestionModel:
         self._options: OrderedDict[str, list[Option]] = OrderedDict()  # a "don't know" leaves the state as it was
         self._lock = threading.Lock()
         self._passing: dict[tuple[int, int, str], tuple[int, ...]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled with the knowledge base (memo.persisted): without the lock and the remembered states."""
+        state = dict(self.__dict__)
+        del state["_lock"]
+        state["_options"] = OrderedDict()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def passing(self, rule: int, position: int, fact: str, groups: tuple) -> tuple[int, ...]:
         """The indexes of the answers of question `fact` that pass a rule alternative's groups on it (fixed per KB)."""
@@ -149,6 +165,11 @@ class QuestionModel:
         return kept
 
 
+def question_model(kb: KnowledgeBase) -> QuestionModel:
+    """The knowledge base's question model, made once and kept in its cache (memo.persisted)."""
+    return persisted(kb, "questions", lambda: QuestionModel(kb, get_backend(kb, "reference"), [conclusion(rule) for rule in kb.rules]))
+
+
 def _passes(groups: tuple, value: Any) -> bool:
     return all(all(test_value(op, target, value) for op, target in tests) for tests in groups)
 
@@ -173,20 +194,19 @@ class _State:
         self.inputs, self.store, self.fired = inputs, store, fired
         self.near = qm.backend.frontier(store, fired)
         platform = inputs.get("platform")
-        self.remaining = np.array([model.remaining(i, fired) for i in range(n)])
+        self.remaining = [model.remaining(i, fired) for i in range(n)]
         self.ruled = {model.rule_cause[r] for r in fired if r in model.rule_outs}
         self.factors = model.factors(platform, tried)
         self.weak = model.weak(tuple(inputs.get("symptoms") or ()))
         self.plan = model.plan(platform, tried)
-        ruled = np.zeros((1, n), dtype=bool)
-        ruled[0, list(self.ruled)] = True
-        self.belief = beliefs(model, self.remaining[None, :], ruled, self.factors, self.weak)[0]
-        self.cost = float(expected_costs(model, self.belief[None, :], self.plan)[0])
+        self.base = Base(model, self.factors, self.ruled, self.weak)
+        self.belief = belief(self.remaining, self.base)
+        self.cost = expected_cost(self.plan, self.belief)
         confidence = [round4((1.0 - float(self.remaining[i])) * float(self.factors[i])) for i in range(n)]
         self.ranking = sorted((-c, -model.rank_prior[i], i) for i, c in enumerate(confidence) if c > 0 and i not in self.ruled)  # §5
         self.leader = self.ranking[0][2] if self.ranking else None
 
-    def leader_after(self, model: CauseModel, remaining: np.ndarray, ruled: set[int], touched: set[int]) -> int | None:
+    def leader_after(self, model: CauseModel, remaining: list[float], ruled: set[int], touched: set[int]) -> int | None:
         """The cause §5 ranks first once `touched` causes have new products and `ruled` causes are out."""
         best = next(((c, p, i) for c, p, i in self.ranking if i not in ruled and i not in touched), None)
         for i in touched:
@@ -260,7 +280,7 @@ class Option:
 def options(qm: QuestionModel, inputs: dict[str, Any], store: FactStore, fired: set[int], tried: tuple[str, ...]) -> list[Option]:
     """Every question not given, alone and in pairs, with its value: what `unknown` then filters (§7.3–§7.4)."""
     state = _State(qm, inputs, store, fired, frozenset(tried))
-    if not (state.belief > 0).any():
+    if not any(p > 0 for p in state.belief):
         return []
     asked = {ident: answers for ident, answers in qm.answers.items() if ident not in inputs and answers}
     reach = state.near.facts() | {name for rule in fired for name in qm.backend.unanswered[rule]} | {"symptoms"}
@@ -292,7 +312,7 @@ class _Candidate:
         model, backend = qm.model, qm.backend
         self.names = names
         self.priors = [p for _, p in answers]
-        self.rows: list[tuple[np.ndarray, set[int], np.ndarray] | None] = []  # per answer, None when nothing changes
+        self.rows: list[tuple[list[float], set[int], tuple[bool, ...]] | None] = []  # per answer, None when nothing changes
         self.changed_rules: set[int] = set()
         self.changes_leader = False
         self.value = 0.0
@@ -305,7 +325,7 @@ class _Candidate:
             else:
                 fired = backend.fire_found(state.store, state.fired, found[k], facts)
             weak = model.weak(tuple(values[0])) if names == ("symptoms",) else state.weak
-            if (fired is state.fired or fired == state.fired) and (weak is state.weak or np.array_equal(weak, state.weak)):
+            if (fired is state.fired or fired == state.fired) and (weak is state.weak or weak == state.weak):
                 self.rows.append(None)
                 continue
             delta = fired ^ state.fired
@@ -313,7 +333,7 @@ class _Candidate:
             remaining, ruled = state.remaining, state.ruled
             touched = {model.rule_cause[r] for r in delta if r in model.rule_cause}
             if touched:
-                remaining = remaining.copy()
+                remaining = list(remaining)
                 for i in touched:
                     remaining[i] = model.remaining(i, fired)
                 if any(r in model.rule_outs for r in delta):
@@ -338,61 +358,82 @@ class _Candidate:
 
 
 def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> None:
-    """Each candidate's expected value of information (§7.4, steps 3–6): every answer of every candidate is a row."""
+    """Each candidate's expected value of information (§7.4, steps 3–6): every answer of every candidate is a row.
+
+    Only the causes with P(c) > 0 now ("live") are computed: elsewhere the joint probabilities are 0, and adding
+    those zeros would change no sum.
+    """
     model = qm.model
-    n = len(model.ids)
-    changed = [row for c in candidates for row in c.rows if row is not None]
-    if not changed:
+    rows = [row for c in candidates for row in c.rows]
+    if all(row is None for row in rows):
         return
-    remaining = np.array([row[0] for row in changed])
-    base_ruled = np.zeros(n, dtype=bool)
-    base_ruled[list(state.ruled)] = True
-    ruled = np.repeat(base_ruled[None, :], len(changed), axis=0)
-    for k, row in enumerate(changed):
-        if row[1] is not state.ruled:
-            ruled[k] = False
-            ruled[k, list(row[1])] = True
-    weak = np.array([row[2] for row in changed])
-    after = beliefs(model, remaining, ruled, state.factors, weak)
+    if len(rows) * len(model.ids) > NUMPY_CELLS:
+        from .voi_numpy import value
+
+        value(model, state, candidates)
+        return
     prior = state.belief
-    live = prior > 0
-    ratios = np.ones((sum(len(c.rows) for c in candidates), n))  # m(a, c) = P_a(c) / P(c); 1 where nothing changes
-    where_changed = [k for k, row in enumerate(row for c in candidates for row in c.rows) if row is not None]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios[where_changed] = np.where(live, after / np.where(live, prior, 1.0), 0.0)
-    # Bayes' rule bounds an answer's probability by 1 / m(a, c) for every cause: b(a) = min(prior(a), 1 / max_c m(a, c))
-    tops = np.maximum(1.0, np.where(live, ratios, 1.0).max(axis=1))
+    live = [i for i, p in enumerate(prior) if p > 0]
+    every = len(live) == len(prior)
+    prior_live = prior if every else [prior[i] for i in live]
+    bases_of: dict[tuple[frozenset[int], tuple[bool, ...]], Base] = {
+        (frozenset(state.ruled), state.weak): state.base
+    }  # rows share their ruled-out and weak causes
+    ratios: list[list[float] | None] = []  # m(a, c) = P_a(c) / P(c) over the live causes; None: 1 for every cause
+    tops: list[float] = []
+    for row in rows:
+        if row is None:
+            ratios.append(None)
+            tops.append(1.0)
+            continue
+        remaining, ruled, weak = row
+        key = (frozenset(ruled), weak)
+        base = bases_of.get(key)
+        if base is None:
+            base = bases_of[key] = Base(model, state.factors, ruled, weak)
+        after = belief(remaining, base)
+        ratio = list(map(truediv, after if every else [after[i] for i in live], prior_live))
+        ratios.append(ratio)
+        # Bayes' rule bounds an answer's probability by 1 / m(a, c) for every cause: b(a) = min(prior(a), 1 / max_c m(a, c))
+        tops.append(max(1.0, max(ratio)))
     answer_priors = [p for c in candidates for p in c.priors]
     bases: list[float] = []
     first = 0
     for candidate in candidates:
-        capped = [min(p, 1.0 / float(t)) for p, t in zip(answer_priors[first : first + len(candidate.rows)], tops[first:], strict=False)]
-        total = 0.0
+        capped = [min(p, 1.0 / t) for p, t in zip(answer_priors[first : first + len(candidate.rows)], tops[first:], strict=False)]
+        weight = 0.0
         for w in capped:
-            total += w
-        bases += [w / total for w in capped]
+            weight += w
+        bases += [w / weight for w in capped]
         first += len(candidate.rows)
-    weighted = np.array(bases)[:, None] * ratios  # b(a) m(a, c)
-    # N_c = Σ_a b(a) m(a, c) over the answers of each question, in order: answer slot j of every question that has one
-    # is added at step j (the same sums, in the same order, as one question at a time)
-    sizes = np.array([len(c.rows) for c in candidates])
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    sums = np.zeros((len(candidates), n))
-    for j in range(int(sizes.max())):
-        having = np.nonzero(sizes > j)[0]
-        sums[having] += weighted[starts[having] + j]
-    norms = np.repeat(sums, sizes, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        likelihood = np.where(norms > 0, weighted / norms, np.array(bases)[:, None])
-        joint = np.where(live, prior * likelihood, 0.0)
-        p_answers = np.cumsum(joint, axis=1)[:, -1]
-        posteriors = np.where(p_answers[:, None] > 0, joint / p_answers[:, None], joint)
-    costs = expected_costs(model, posteriors, state.plan)
+    width = len(live)
     first = 0
     for candidate in candidates:
+        size = len(candidate.rows)
+        # b(a) m(a, c), and N_c = Σ_a b(a) m(a, c) over the question's answers in order
+        weighted = [
+            [bases[k]] * width if ratios[k] is None else list(map(mul, repeat(bases[k]), ratios[k])) for k in range(first, first + size)
+        ]
+        norms = weighted[0]
+        for more in weighted[1:]:
+            norms = list(map(add, norms, more))
+        positive = all(n > 0 for n in norms)
         expected = 0.0
-        for k in range(first, first + len(candidate.rows)):
-            if p_answers[k] > 0:
-                expected += float(p_answers[k]) * float(costs[k])
+        for k, products in zip(range(first, first + size), weighted, strict=True):
+            if positive:
+                likelihood = list(map(truediv, products, norms))
+            else:
+                likelihood = [w / n if n > 0 else bases[k] for w, n in zip(products, norms, strict=True)]
+            joint = list(map(mul, prior_live, likelihood))
+            p_answer = total(joint)
+            if not p_answer > 0:
+                continue  # the answer cannot happen: it adds nothing to the expected cost
+            posterior = list(map(truediv, joint, repeat(p_answer)))
+            if not every:
+                spread = [0.0] * len(prior)
+                for i, p in zip(live, posterior, strict=True):
+                    spread[i] = p
+                posterior = spread
+            expected += p_answer * expected_cost(state.plan, posterior)
         candidate.value = state.cost - expected
-        first += len(candidate.rows)
+        first += size

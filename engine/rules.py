@@ -22,6 +22,7 @@ from typing import Any
 from .errors import RuleCompileError
 from .facts import alternatives
 from .kb import KnowledgeBase
+from .memo import persisted
 
 BUCKETS = 64
 MAX_RULES = 4096  # per ruleset (MAX_ACTIONS), sentinel included
@@ -154,6 +155,17 @@ def compile_rules(kb: KnowledgeBase) -> list[CompiledRule]:
             spec = {"all": [{f"c{k}": _pattern(fact, tests)} for k, (fact, tests) in enumerate(alt)]}
             compiled.append(CompiledRule(f"r{index:06d}_{number:04d}", index, rule["id"], spec, derives))
     return compiled
+
+
+def compiled_rules(kb: KnowledgeBase) -> tuple[list[CompiledRule], list[Shard]]:
+    """The compiled rules and their shards: a pure function of the knowledge base, so kept in its cache (memo.persisted).
+    Only the C rulesets are made per process. Treat them as read-only (durable-rules gets copies of the specs)."""
+
+    def make() -> tuple[list[CompiledRule], list[Shard]]:
+        compiled = compile_rules(kb)
+        return compiled, shard_rules(compiled)
+
+    return persisted(kb, "rules:durable", make)
 
 
 def shard_rules(compiled: list[CompiledRule]) -> list[Shard]:

@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 from ..errors import BackendError
 from ..kb import KnowledgeBase
-from ..memo import memoized
+from ..memo import memoized, persisted
 
 BACKENDS = ("durable", "reference")
 
@@ -30,7 +30,7 @@ def _compile(kb: KnowledgeBase, name: str) -> Backend:
     if name == "reference":
         from .reference import ReferenceBackend
 
-        return ReferenceBackend(kb)
+        return persisted(kb, "backend:reference", lambda: ReferenceBackend(kb))  # plain data: kept in the cache
     try:
         from .durable import DurableBackend
     except ImportError as err:  # durable-rules needs a C compiler to install

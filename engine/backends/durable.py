@@ -23,7 +23,7 @@ from durable import engine as durable_engine
 from ..errors import BackendError
 from ..facts import FactStore, alternatives
 from ..kb import KnowledgeBase
-from ..rules import SENTINEL_KIND, CompiledRule, Shard, bucket, compile_rules, fact_json, shard_rules
+from ..rules import SENTINEL_KIND, CompiledRule, bucket, compiled_rules, fact_json
 
 _NAMES = itertools.count(1)
 _SENTINEL = f'{{"kind":"{SENTINEL_KIND}"}}'
@@ -103,8 +103,7 @@ class DurableBackend:
     def __init__(self, kb: KnowledgeBase):
         self.kb = kb
         self._alternatives: list | None = None
-        self.compiled = compile_rules(kb)
-        self.shards: list[Shard] = shard_rules(self.compiled)
+        self.compiled, self.shards = compiled_rules(kb)
         self.host = SyncHost()
         self._local = threading.local()
         self._sessions = _Sessions()

@@ -1,4 +1,4 @@
-"""The `mailkb evidence` and `mailkb check-domain` verbs (registered by cli.py; errors propagate to it as MailkbError)."""
+"""The `mailkb evidence` and `mailkb check-domain` verbs (registered by verbs.py; errors propagate to cli.py as MailkbError)."""
 
 from __future__ import annotations
 
@@ -65,23 +65,3 @@ def cmd_check_domain(args: argparse.Namespace) -> int:
         for warning in report.warnings:
             print(f"- {warning}")
     return 0
-
-
-def add_evidence_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `evidence` and `check-domain`."""
-    evidence = sub.add_parser("evidence", help="read a bounce, headers, an .eml or a pasted alert (locally) into observations")
-    evidence.add_argument("file", nargs="?", metavar="FILE", help="the evidence file ('-' for stdin)")
-    evidence.add_argument("--json", action="store_true", help="print {kind, observations, findings, warnings}")
-    evidence.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
-    evidence.add_argument("--kb", metavar="KB_DIR", help="knowledge base folder (default: the bundled one)")
-    evidence.set_defaults(func=cmd_evidence)
-
-    check = sub.add_parser("check-domain", help="check a sender domain's SPF, DMARC, DKIM and MX (queries DNS)")
-    check.add_argument("domain", metavar="DOMAIN")
-    check.add_argument("--selector", "-s", metavar="S", help="DKIM selector (the s= of a DKIM-Signature) to check the key of")
-    check.add_argument("--json", action="store_true", help="print {kind, domain, observations, findings, records, warnings}")
-    check.add_argument("--lang", choices=("ja", "en"), default="ja")
-    check.add_argument("--timeout", type=float, default=5.0, help="seconds per DNS query (default 5)")
-    check.add_argument("--nameserver", metavar="IP", help="ask this DNS server instead of the system's")
-    check.add_argument("--dns-port", type=int, default=53, help="port of that DNS server (default 53)")
-    check.set_defaults(func=cmd_check_domain)

@@ -1,4 +1,4 @@
-"""The `mailkb probe` verb and the probe options `mailkb diagnose --probe` shares (registered by cli.py)."""
+"""The `mailkb probe` verb, and the probe `mailkb diagnose --probe` runs (both registered, with their options, by verbs.py)."""
 
 from __future__ import annotations
 
@@ -9,33 +9,12 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from ..errors import EXIT_OK, EXIT_PROBLEMS, MailkbError, UsageError
-from .target import DEFAULT_IMAP, DEFAULT_SMTP, IMAP, SMTP, parse_target
+from .target import IMAP, SMTP, parse_target
 
 if TYPE_CHECKING:  # the probe's machinery (ssl, cryptography, truststore) loads only when a probe runs
     from .runner import ProbeResult, ProbeSettings
 
 MAX_TIMEOUT = 300.0
-
-
-def add_probe_options(parser: argparse.ArgumentParser) -> None:
-    """--imap, --smtp, --cafile, --timeout."""
-    parser.add_argument("--imap", metavar="HOST:PORT", default=DEFAULT_IMAP, help=f"IMAP server, implicit TLS (default {DEFAULT_IMAP})")
-    parser.add_argument(
-        "--smtp", metavar="HOST:PORT", default=DEFAULT_SMTP, help=f"SMTP submission server, STARTTLS (default {DEFAULT_SMTP})"
-    )
-    parser.add_argument(
-        "--cafile", metavar="PEM", help="trust only the CA certificates in this PEM file (default: the system's trust store)"
-    )
-    parser.add_argument("--timeout", metavar="SECONDS", default="10", help="longest wait for any one step (default 10)")
-
-
-def add_probe_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `probe`."""
-    probe = sub.add_parser("probe", help="test the connection to iCloud Mail's servers from this network, step by step, without a password")
-    probe.add_argument("--json", action="store_true", help='print {"steps": [...], "observations": {...}} instead of the report')
-    probe.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report and of the steps' names and details")
-    add_probe_options(probe)
-    probe.set_defaults(func=cmd_probe)
 
 
 def settings_from(args: argparse.Namespace) -> ProbeSettings:

@@ -6,12 +6,9 @@ import ipaddress
 from typing import NamedTuple
 
 from ..errors import UsageError
+from ..icloud import DEFAULT_IMAP, DEFAULT_SMTP
 
 IMAP, SMTP = "imap", "smtp"
-
-# iCloud Mail's servers (Apple 102525): IMAP with implicit TLS on 993, SMTP submission with STARTTLS on 587.
-DEFAULT_IMAP = "imap.mail.me.com:993"
-DEFAULT_SMTP = "smtp.mail.me.com:587"
 
 # Apple's mail domains. Their servers only ever have public Internet addresses, so a private or loopback answer
 # for one of these names comes from something on the network answering in iCloud's place.
@@ -21,8 +18,7 @@ ICLOUD_DOMAINS = ("me.com", "icloud.com", "mac.com")
 class Target(NamedTuple):
     """One server to probe: `protocol` is imap (implicit TLS) or smtp (STARTTLS).
 
-    A NamedTuple rather than a dataclass: the `mailkb` command imports this module for its defaults, and every
-    command would pay for importing dataclasses.
+    A NamedTuple rather than a dataclass: importing dataclasses is not free, and this module is kept cheap to import.
     """
 
     protocol: str

@@ -1,4 +1,4 @@
-"""The `mailkb build` and `mailkb serve` verbs (registered by cli.py; errors propagate to it as MailkbError)."""
+"""The `mailkb build` and `mailkb serve` verbs (registered by verbs.py; errors propagate to cli.py as MailkbError)."""
 
 from __future__ import annotations
 
@@ -88,26 +88,3 @@ def _watch(args: argparse.Namespace) -> int:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def add_site_commands(sub: argparse._SubParsersAction) -> None:
-    """Register `build` and `serve`."""
-    build = sub.add_parser("build", help="build the static site (ja at /, en at /en/) into _site/")
-    build.add_argument("--kb", metavar="DIR", help="knowledge base folder (default: the bundled one)")
-    build.add_argument("--out", metavar="DIR", default="_site", help="output folder (default: _site)")
-    build.add_argument("--strict", action="store_true", help="fail on any lint error instead of leaving broken entries out")
-    build.add_argument("--jobs", type=int, default=None, help="processes to render with (default: every core)")
-    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
-    build.add_argument("--incremental", action="store_true", help="re-render only what changed since the last build into --out")
-    build.add_argument("--site-url", help="public address, for the sitemap and hreflang (default: [tool.mailkb] or MAILKB_SITE_URL)")
-    build.add_argument("--base-path", help="path the site is served under, e.g. /mailkb/ (default: /)")
-    build.add_argument("--repo-url", help="repository for 'edit this entry' links")
-    build.set_defaults(func=cmd_build)
-
-    serve = sub.add_parser("serve", help="serve the built site locally (standard library server)")
-    serve.add_argument("--out", metavar="DIR", default="_site")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--watch", action="store_true", help="build first, then rebuild incrementally whenever a knowledge file changes")
-    serve.add_argument("--kb", metavar="DIR", help="knowledge base folder to watch (default: the bundled one)")
-    serve.set_defaults(func=cmd_serve)

@@ -1,4 +1,5 @@
-"""A warm `mailkb diagnose` loads only what the answer needs: no YAML parser, no linter, no schema validator, no site builder."""
+"""A warm `mailkb diagnose` loads only what the answer needs: no YAML parser, no linter, no schema validator, no site builder,
+and nothing of the other verbs (HTTP API, evidence readers, probe, site) whose options the command line registers."""
 
 from __future__ import annotations
 
@@ -8,13 +9,34 @@ import subprocess
 import sys
 from pathlib import Path
 
-NOT_ON_THE_WARM_PATH = ("yaml", "mailkb.yamlsource", "mailkb.lint", "jsonschema", "fastjsonschema", "jinja2", "mailkb.sitebuild.build")
+# packages: neither the package nor any of its modules
+NOT_ON_THE_WARM_PATH = (
+    "yaml",
+    "mailkb.yamlsource",
+    "mailkb.lint",
+    "jsonschema",
+    "fastjsonschema",
+    "jinja2",
+    "mailkb.sitebuild",
+    "mailkb.api",
+    "mailkb.evidence",
+    "mailkb.probe",
+    "mailkb.evidence_merge",
+    "email",
+    "fastapi",
+    # the value of information is computed in plain Python, the compiled rules and question model come from the cache,
+    # and the message matcher (with `regex`) loads only for a query with an error message
+    "numpy",
+    "mailkb.matching",
+    "regex",
+)
 PROBE = f"""
 import io, json, sys, contextlib
 from mailkb.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as out:
     code = main(["diagnose", "--json", "-o", "platform=iphone", "-o", "fails_on_other_device=false"])
-loaded = sorted(m for m in {NOT_ON_THE_WARM_PATH!r} if m in sys.modules)
+names = {NOT_ON_THE_WARM_PATH!r}
+loaded = sorted({{n for m in sys.modules for n in names if m == n or m.startswith(n + ".")}})
 print(json.dumps(dict(code=code, loaded=loaded, causes=len(json.loads(out.getvalue())["causes"]))))
 """
 
