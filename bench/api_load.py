@@ -206,12 +206,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5 s phases and 5,000 requests for the memory figure (a smoke run)")
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of each timed phase (default 60)")
+    parser.add_argument(
+        "--requests", type=int, default=TARGET_REQUESTS, help=f"requests served before memory is read again (default {TARGET_REQUESTS:,})"
+    )
     parser.add_argument("--connections", type=int, default=32, help="concurrent clients (default 32)")
     parser.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=0, help="engine threads per worker (default 0, as `mailkb api`)")
     parser.add_argument("--phases", default="engine,cached", help="which phases to run (default both)")
     args = parser.parse_args()
-    args.warmup, args.requests = 5.0, TARGET_REQUESTS
+    args.warmup = 5.0
     if args.quick:
         args.duration, args.warmup, args.requests = min(args.duration, 5.0), 2.0, 5_000
     if shutil.which("wrk") is None:

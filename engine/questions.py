@@ -36,6 +36,9 @@ LEAD_MARGIN = 0.3
 # answer rows × causes above which _value uses numpy (voi_numpy.py): the bundled knowledge base scores ~20,000 cells in
 # plain Python faster than numpy imports; its 10× synthetic copy (~2,000,000) is ~10× faster with numpy
 NUMPY_CELLS = 200_000
+# answer rows × causes above which only the questions nearest the likely causes are scored (§7.6): the bundled
+# knowledge base stays below ~30,000 cells and is never bounded; a 100× synthetic one would need ~10⁸ (gigabytes)
+BOUNDED_CELLS = 2_000_000
 
 
 def clearly_leads(causes: list[dict[str, Any]]) -> bool:
@@ -284,11 +287,14 @@ def options(qm: QuestionModel, inputs: dict[str, Any], store: FactStore, fired: 
         return []
     asked = {ident: answers for ident, answers in qm.answers.items() if ident not in inputs and answers}
     reach = state.near.facts() | {name for rule in fired for name in qm.backend.unanswered[rule]} | {"symptoms"}
-    candidates = [  # a question no frontier rule, fired `answered: false` rule or symptom leak involves changes nothing
-        _Candidate(qm, state, (ident,), [((value,), p) for value, p in answers]) for ident, answers in asked.items() if ident in reach
-    ]
+    # a question no frontier rule, fired `answered: false` rule or symptom leak involves changes nothing
+    scored = [ident for ident in asked if ident in reach]
+    if sum(len(asked[ident]) for ident in scored) * len(qm.model.ids) > BOUNDED_CELLS:
+        scored = nearest(qm, state, {ident: len(asked[ident]) for ident in scored})
+    candidates = [_Candidate(qm, state, (ident,), [((value,), p) for value, p in asked[ident]]) for ident in scored]
+    kept = set(scored)
     for first, second in sorted(state.near.pairs):  # §7.4: questions a rule needs together
-        if first in asked and second in asked and len(asked[first]) * len(asked[second]) <= PAIR_ANSWERS:
+        if first in kept and second in kept and len(asked[first]) * len(asked[second]) <= PAIR_ANSWERS:
             joint = [((v1, v2), p1 * p2) for v1, p1 in asked[first] for v2, p2 in asked[second]]
             candidates.append(_Candidate(qm, state, (first, second), joint))
     candidates = [c for c in candidates if c.changed]
@@ -303,6 +309,29 @@ def options(qm: QuestionModel, inputs: dict[str, Any], store: FactStore, fired: 
         )
         for c in candidates
     ]
+
+
+def nearest(qm: QuestionModel, state: _State, answers: dict[str, int]) -> list[str]:
+    """§7.6: the questions whose rules conclude on the most likely causes, as many as BOUNDED_CELLS allows.
+
+    A question's weight is the belief of the causes its waiting rules (and the fired rules that need it unanswered)
+    suspect or rule out; `symptoms` always comes first. Ties go by id, so the choice is deterministic.
+    """
+    model, belief = qm.model, state.belief
+    weight: dict[str, float] = dict.fromkeys(answers, 0.0)
+    for ident in answers:
+        rules = {rule for rule, *_ in state.near.near.get(ident, ())}
+        rules |= {rule for rule in state.fired if ident in qm.backend.unanswered[rule]}
+        causes = {model.rule_cause[rule] for rule in rules if rule in model.rule_cause}
+        weight[ident] = sum(belief[i] for i in sorted(causes))
+    order = sorted(answers, key=lambda ident: (ident != "symptoms", -weight[ident], ident))
+    kept, cells = [], 0
+    for ident in order:
+        cells += answers[ident] * len(model.ids)
+        if kept and cells > BOUNDED_CELLS:
+            break
+        kept.append(ident)
+    return sorted(kept, key=list(answers).index)  # the order of the unbounded list, for the same sums
 
 
 class _Candidate:

@@ -281,6 +281,37 @@ def test_an_answerable_question_goes_before_a_more_valuable_one_few_can_answer()
     assert [(q["observation"], q["value"], q["score"]) for q in questions] == [("plain", 0.6206, 0.5585), ("code", 0.6206, 0.1241)]
 
 
+def _two_questions_kb() -> KnowledgeBase:
+    return tiny_kb(
+        observations={"qa": ("boolean", {}), "qb": ("boolean", {})},
+        causes={"a": (0.3, ["ra"]), "b": (0.1, ["rb"])},
+        remedies={"ra": (10, "receive"), "rb": (2, "network")},
+        rules=[
+            ("qa_points_to_a", {"all": [{"fact": "qa", "is": True}]}, {"suspect": {"cause": "a", "weight": 0.9}}),
+            ("qb_points_to_b", {"all": [{"fact": "qb", "is": True}]}, {"suspect": {"cause": "b", "weight": 0.9}}),
+        ],
+    )
+
+
+def test_a_knowledge_base_too_large_scores_only_the_questions_nearest_the_likely_causes(monkeypatch):
+    # §7.6: two questions of two answers over two causes are 8 cells; a bound of 4 leaves room for one question,
+    # the one whose rule suspects the likelier cause (a: 0.3/0.4 = 3/4 against b: 1/4)
+    import mailkb.questions as questions
+
+    assert sorted(q["observation"] for q in _run(_two_questions_kb(), {})["next_questions"]) == ["qa", "qb"]
+    monkeypatch.setattr(questions, "BOUNDED_CELLS", 4)
+    assert [q["observation"] for q in _run(_two_questions_kb(), {})["next_questions"]] == ["qa"]
+
+
+def test_the_bundled_knowledge_base_is_never_bounded(real_kb):
+    # the wizard scores every question: §7.6 must never apply to the knowledge base it runs on. Nothing answered is
+    # the widest state (every question can be in reach), and even that stays far below the bound.
+    from mailkb.questions import BOUNDED_CELLS, question_model
+
+    answers = sum(len(found) for found in question_model(real_kb).answers.values())
+    assert answers * len(real_kb.causes) * 10 < BOUNDED_CELLS
+
+
 def test_dont_know_is_an_answer_and_a_question_never_returns():
     assert _run(_question_kb(), {"unknown": ["q"]})["next_questions"] == []
     assert _run(_question_kb(), {"q": False})["next_questions"] == []
