@@ -317,13 +317,13 @@ def nearest(qm: QuestionModel, state: _State, answers: dict[str, int]) -> list[s
     A question's weight is the belief of the causes its waiting rules (and the fired rules that need it unanswered)
     suspect or rule out; `symptoms` always comes first. Ties go by id, so the choice is deterministic.
     """
-    model, belief = qm.model, state.belief
-    weight: dict[str, float] = dict.fromkeys(answers, 0.0)
+    model = qm.model
+    weight: dict[str, float] = {}
     for ident in answers:
         rules = {rule for rule, *_ in state.near.near.get(ident, ())}
         rules |= {rule for rule in state.fired if ident in qm.backend.unanswered[rule]}
         causes = {model.rule_cause[rule] for rule in rules if rule in model.rule_cause}
-        weight[ident] = sum(belief[i] for i in sorted(causes))
+        weight[ident] = total(state.belief[i] for i in sorted(causes))
     order = sorted(answers, key=lambda ident: (ident != "symptoms", -weight[ident], ident))
     kept, cells = [], 0
     for ident in order:
