@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
@@ -35,11 +36,33 @@ def kb_document(kb: KnowledgeBase) -> dict:
     }
 
 
-def _add_html(entry: dict, field: str) -> None:
+@dataclass
+class RenderedTexts:
+    """Markdown the wizard's files hold as HTML, by text (rendering is a pure function of the text). A build keeps
+    it in its state, so that an incremental build renders only the texts it has not met (parsing every text again
+    is most of the time of rewriting the wizard's files after one edit)."""
+
+    block: dict[str, str] = field(default_factory=dict)
+    inline: dict[str, str] = field(default_factory=dict)
+
+    def html(self, text: str) -> str:
+        found = self.block.get(text)
+        if found is None:
+            found = self.block[text] = render(text)
+        return found
+
+    def inline_html(self, text: str) -> str:
+        found = self.inline.get(text)
+        if found is None:
+            found = self.inline[text] = render_inline(text)
+        return found
+
+
+def _add_html(entry: dict, name: str, rendered: RenderedTexts) -> None:
     """Render a Markdown field here, with the site's safe renderer, so the wizard never parses Markdown."""
-    value = entry.get(field)
+    value = entry.get(name)
     if isinstance(value, dict):
-        entry[f"{field}_html"] = {lang: render(text) for lang, text in value.items() if isinstance(text, str)}
+        entry[f"{name}_html"] = {lang: rendered.html(text) for lang, text in value.items() if isinstance(text, str)}
 
 
 # what api/rules.json (the wizard's input) takes from each kind; incremental builds watch the same fields
@@ -66,17 +89,18 @@ def _pick(entry: dict, fields: tuple[str, ...]) -> dict:
     return {k: entry[k] for k in fields if k in entry}
 
 
-def rules_document(kb: KnowledgeBase) -> dict:
+def rules_document(kb: KnowledgeBase, rendered: RenderedTexts | None = None) -> dict:
     """What the browser wizard needs to diagnose exactly like the engine: observations, rules, causes, remedies, messages."""
+    rendered = rendered if rendered is not None else RenderedTexts()
     observations = {ident: _pick(obs, OBSERVATION_FIELDS) for ident, obs in sorted(kb.observations.items())}
     for obs in observations.values():
-        _add_html(obs, "how_to_check")
+        _add_html(obs, "how_to_check", rendered)
     causes = {ident: _pick(c, CAUSE_FIELDS) for ident, c in sorted(kb.causes.items())}
     remedies = {}
     for ident, r in sorted(kb.remedies.items()):
         remedy = _pick(r, REMEDY_FIELDS)
         remedy["platforms"] = step_platforms(r)
-        _add_html(remedy, "side_effects")
+        _add_html(remedy, "side_effects", rendered)
         remedies[ident] = remedy
     symptoms = {
         ident: {
@@ -105,12 +129,15 @@ def rules_document(kb: KnowledgeBase) -> dict:
     }
 
 
+_LANG_SET = frozenset(LANGS)
+
+
 def in_language(node: object, lang: str) -> object:
     """A JSON tree with every translated text ({"ja": …, "en": …}) cut down to `lang`, in the same shape ({lang: …}).
 
     A text that lacks `lang` is kept whole (the wizard then shows the language it has)."""
     if isinstance(node, dict):
-        if node and set(node) <= set(LANGS):
+        if node and node.keys() <= _LANG_SET:
             return {lang: node[lang]} if lang in node else node
         return {key: in_language(value, lang) for key, value in node.items()}
     if isinstance(node, list):
@@ -118,17 +145,18 @@ def in_language(node: object, lang: str) -> object:
     return node
 
 
-def wizard_document(kb: KnowledgeBase, lang: str) -> dict:
+def wizard_document(kb: KnowledgeBase, lang: str, base: dict | None = None) -> dict:
     """api/rules.<lang>.json: api/rules.json with the texts of one language, which is all the wizard of that language
     shows. The messages and search phrases of symptoms keep every language (the matcher reads them all), and a
-    Markdown field the wizard shows as pre-rendered HTML is left out; the engine's answers are unchanged."""
-    document = rules_document(kb)
+    Markdown field the wizard shows as pre-rendered HTML is left out; the engine's answers are unchanged.
+    `base`: rules_document(kb), when the caller has it already (it is not changed)."""
+    document = dict(base) if base is not None else rules_document(kb)
     symptoms = document.pop("symptoms")
     wizard = in_language(document, lang)
-    for kind, field in (("observations", "how_to_check"), ("remedies", "side_effects")):
+    for kind, name in (("observations", "how_to_check"), ("remedies", "side_effects")):
         for entry in wizard[kind].values():
-            if f"{field}_html" in entry:
-                entry.pop(field, None)
+            if f"{name}_html" in entry:
+                entry.pop(name, None)
     wizard["symptoms"] = {
         ident: {key: value if key in MATCHED_FIELDS else in_language(value, lang) for key, value in symptom.items()}
         for ident, symptom in symptoms.items()
@@ -137,20 +165,21 @@ def wizard_document(kb: KnowledgeBase, lang: str) -> dict:
     return wizard
 
 
-def steps_document(kb: KnowledgeBase, lang: str) -> dict:
+def steps_document(kb: KnowledgeBase, lang: str, rendered: RenderedTexts | None = None) -> dict:
     """api/steps.<lang>.json: each remedy's steps per platform and how to verify it, as safe HTML in one language.
 
     The wizard loads it after the first question, to show (and print) each step of a plan under its title."""
+    rendered = rendered if rendered is not None else RenderedTexts()
     remedies = {}
     for ident, remedy in sorted(kb.remedies.items()):
         steps = {
-            platform: [render_inline(words) for step in items if (words := text(step, lang))]
+            platform: [rendered.inline_html(words) for step in items if (words := text(step, lang))]
             for platform, items in (remedy.get("steps") or {}).items()
             if isinstance(items, list)
         }
         entry: dict = {"steps": {platform: items for platform, items in steps.items() if items}}
         if verify := text(remedy.get("verify"), lang):
-            entry["verify"] = render_inline(verify)
+            entry["verify"] = rendered.inline_html(verify)
         remedies[ident] = entry
     platforms = sorted({platform for remedy in remedies.values() for platform in remedy["steps"]})
     return {
@@ -163,12 +192,13 @@ def steps_document(kb: KnowledgeBase, lang: str) -> dict:
     }
 
 
-def wizard_exports(kb: KnowledgeBase) -> dict[str, dict]:
+def wizard_exports(kb: KnowledgeBase, rendered: RenderedTexts | None = None) -> dict[str, dict]:
     """The wizard's files under api/, by name: the engine's rules in both languages, and per language its texts and steps."""
-    exports = {"rules.json": rules_document(kb)}
+    rendered = rendered if rendered is not None else RenderedTexts()
+    exports = {"rules.json": rules_document(kb, rendered)}
     for lang in LANGS:
-        exports[f"rules.{lang}.json"] = wizard_document(kb, lang)
-        exports[f"steps.{lang}.json"] = steps_document(kb, lang)
+        exports[f"rules.{lang}.json"] = wizard_document(kb, lang, exports["rules.json"])
+        exports[f"steps.{lang}.json"] = steps_document(kb, lang, rendered)
     return exports
 
 
@@ -248,20 +278,20 @@ def _dump(path: Path, document: dict) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=False), encoding="utf-8")
 
 
-def write_wizard_exports(kb: KnowledgeBase, out: Path) -> list[str]:
+def write_wizard_exports(kb: KnowledgeBase, out: Path, rendered: RenderedTexts | None = None) -> list[str]:
     """Write the wizard's files (only those whose content changed); returns their site paths."""
     written = []
-    for name, document in wizard_exports(kb).items():
+    for name, document in wizard_exports(kb, rendered).items():
         write_if_changed(out / "api" / name, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
         written.append(f"/api/{name}")
     return written
 
 
-def write_api(kb: KnowledgeBase, out: Path, fragments: dict[str, str] | None = None) -> list[str]:
+def write_api(kb: KnowledgeBase, out: Path, fragments: dict[str, str] | None = None, rendered: RenderedTexts | None = None) -> list[str]:
     """Write the exports; returns their site paths."""
     (out / "api").mkdir(parents=True, exist_ok=True)
     (out / "api" / "kb.json").write_text(kb_json(kb, {} if fragments is None else fragments), encoding="utf-8")
-    written = ["/api/kb.json"] + write_wizard_exports(kb, out)
+    written = ["/api/kb.json"] + write_wizard_exports(kb, out, rendered)
     _dump(out / "api" / "patterns.json", patterns_document(kb))
     _dump(out / "api" / "messages.json", messages_document(kb))
     written += ["/api/patterns.json", "/api/messages.json"]

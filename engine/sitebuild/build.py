@@ -13,7 +13,7 @@ from ..kb import KnowledgeBase
 from ..loader import load_kb
 from ..parallel import default_jobs
 from ..paths import knowledge_dir, site_dir
-from .api import write_api
+from .api import RenderedTexts, write_api
 from .config import SiteConfig, load_config
 from .context import SiteData, gather
 from .i18n import LANGS
@@ -112,7 +112,8 @@ def build_site(
     result.timings["render"] = time.perf_counter() - mark
     copy_assets(site / "static", out)
     fragments: dict[str, str] = {}
-    write_api(kb, out, fragments)
+    rendered = RenderedTexts()
+    write_api(kb, out, fragments, rendered)
     write_sitemap(out, pages, config, data.updated)
     mark = time.perf_counter()
     state = BuildState(
@@ -126,6 +127,7 @@ def build_site(
         kb=kb,
         data=data,
         fragments=fragments,
+        rendered=rendered,
     )
     if live:
         keep_live(out, state)

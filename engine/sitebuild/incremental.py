@@ -23,7 +23,7 @@ from ..cachefiles import cache_dir, changed_files, code_fingerprint, file_stats,
 from ..errors import BuildError
 from ..kb import FOLDER_KIND, KnowledgeBase, SourceFile
 from ..yamlsource import load_file
-from .api import WIZARD_FIELDS, kb_json, messages_document, patterns_document, step_platforms, write_wizard_exports
+from .api import WIZARD_FIELDS, RenderedTexts, kb_json, messages_document, patterns_document, step_platforms, write_wizard_exports
 from .config import SiteConfig
 from .context import SiteData, _refs_of, gather
 from .i18n import LANGS
@@ -32,7 +32,7 @@ from .render import Renderer, output_file, render_pages, write_if_changed
 from .result import BuildResult
 from .sitemap import write_sitemap
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the wizard's rendered Markdown travels in the state
 # index pages (by path) that list each kind of entry
 INDEX_PAGES_OF = {
     "symptom": ("/", "/symptoms/", "/areas/", "/tables/messages/", "/diagnose/"),
@@ -90,6 +90,7 @@ class BuildState:
     kb: KnowledgeBase
     data: SiteData
     fragments: dict[str, str] = field(default_factory=dict)
+    rendered: RenderedTexts = field(default_factory=RenderedTexts)
 
 
 def state_path(out: Path) -> Path:
@@ -284,7 +285,7 @@ def rebuild(
                 stale.unlink(missing_ok=True)
     (out / "api" / "kb.json").write_text(kb_json(kb, state.fragments), encoding="utf-8")
     if wizard_changed:
-        write_wizard_exports(kb, out)
+        write_wizard_exports(kb, out, state.rendered)
     if any(ref.startswith("pattern:") for ref in patch.changed):
         write_if_changed(out / "api" / "patterns.json", json.dumps(patterns_document(kb), ensure_ascii=False, separators=(",", ":")))
     if any(ref.startswith("symptom:") for ref in patch.changed):
