@@ -30,6 +30,7 @@ from typing import Any
 from engine_bench import make_queries, real_kb
 
 from mailkb import diagnose
+from mailkb.questions import use_numpy
 
 TARGET_REQUESTS = 100_000
 LUA = """
@@ -214,6 +215,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="engine threads per worker (default 0, as `mailkb api`)")
     parser.add_argument("--phases", default="engine,cached", help="which phases to run (default both)")
     args = parser.parse_args()
+    use_numpy()  # the in-process baseline scores questions as the server's workers do
     args.warmup = 5.0
     if args.quick:
         args.duration, args.warmup, args.requests = min(args.duration, 5.0), 2.0, 5_000

@@ -11,6 +11,7 @@ from .. import __version__
 from ..diagnosis import diagnose
 from ..kb import KnowledgeBase
 from ..loader import load_kb
+from ..questions import use_numpy
 from . import problems
 from .accesslog import AccessLog
 from .caching import entity_tag
@@ -28,6 +29,7 @@ def create_app(settings: ApiSettings | None = None, *, kb: KnowledgeBase | None 
     """
     settings = settings or ApiSettings.from_env()
     kb = kb if kb is not None else load_kb(settings.kb_dir)
+    use_numpy()  # a server answers many queries: numpy's import is paid once, and it scores next questions faster
     runner = DiagnosisRunner(threads=settings.threads, timeout=settings.request_timeout, cache_size=settings.cache_size)
 
     @asynccontextmanager

@@ -23,6 +23,7 @@ QUERIES = [
 
 def _options(kb, query, cells, monkeypatch):
     monkeypatch.setattr(questions, "NUMPY_CELLS", cells)
+    monkeypatch.setattr(questions, "_long_running", False)  # an API test in the same run may have asked for numpy
     qm = questions.question_model(kb)
     observations, _unknown, tried = split(validate(kb, {k: v for k, v in query.items() if k != "tried" or v[0] in kb.remedies}))
     inputs, _ = effective_inputs(kb, observations)
@@ -40,3 +41,13 @@ def test_numpy_and_plain_python_values_are_bit_identical(real_kb, query, monkeyp
     plain = _options(real_kb, query, 10**12, monkeypatch)
     arrays = _options(real_kb, query, 0, monkeypatch)
     assert plain and plain == arrays
+
+
+def test_a_server_scores_with_numpy_and_a_one_shot_process_does_not():
+    """`mailkb api` workers call use_numpy(); `mailkb diagnose` never imports numpy (tests/engine/test_startup.py)."""
+    import subprocess
+    import sys
+
+    probe = "import sys; from mailkb import questions; from mailkb.api.app import create_app; create_app();print(questions._long_running)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "True"
