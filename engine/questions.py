@@ -329,20 +329,23 @@ def nearest(qm: QuestionModel, state: _State, answers: dict[str, int]) -> list[s
     suspect or rule out; `symptoms` always comes first. Ties go by id, so the choice is deterministic.
     """
     model = qm.model
+    waiting_unanswered: dict[str, set[int]] = {}  # fact -> the fired rules that need it unanswered
+    for rule in state.fired:
+        for fact in qm.backend.unanswered[rule]:
+            waiting_unanswered.setdefault(fact, set()).add(rule)
     weight: dict[str, float] = {}
     for ident in answers:
-        rules = {rule for rule, *_ in state.near.near.get(ident, ())}
-        rules |= {rule for rule in state.fired if ident in qm.backend.unanswered[rule]}
+        rules = {rule for rule, *_ in state.near.near.get(ident, ())} | waiting_unanswered.get(ident, set())
         causes = {model.rule_cause[rule] for rule in rules if rule in model.rule_cause}
         weight[ident] = total(state.belief[i] for i in sorted(causes))
     order = sorted(answers, key=lambda ident: (ident != "symptoms", -weight[ident], ident))
-    kept, cells = [], 0
+    kept, cells = set(), 0
     for ident in order:
         cells += answers[ident] * len(model.ids)
         if kept and cells > BOUNDED_CELLS:
             break
-        kept.append(ident)
-    return sorted(kept, key=list(answers).index)  # the order of the unbounded list, for the same sums
+        kept.add(ident)
+    return [ident for ident in answers if ident in kept]  # the order of the unbounded list, for the same sums
 
 
 class _Candidate:
