@@ -7,8 +7,13 @@ Every group of conditions on one fact becomes one fact pattern:
     {"$and": [{"kind": "fact"}, {"b": crc32(name) % 64}, {"name": name}, <value tests>]}
 
 `answered: false` becomes a pattern on an explicit `{"kind": "absent"}` fact
-computed in Python before the query (never `$not`). The compiler refuses, with
-the rule's file and line, what durable-rules cannot run correctly.
+computed in Python before the query (never `$not`). `has X` on a list (the
+symptoms) becomes a pattern on an `{"kind": "item"}` fact, one asserted per
+element: `{"value": X}` is an equality test, which durable-rules shares between
+rules by hash, whereas each `$iany` test is a node of its own that a list fact
+visits, and a query naming a few symptoms then matched more than the 64 nodes
+one fact may reach (`error code: 303`, MAX_STACK_SIZE). The compiler refuses,
+with the rule's file and line, what durable-rules cannot run correctly.
 """
 
 from __future__ import annotations
@@ -105,25 +110,28 @@ def _value_tests(op: str, target: Any) -> list[dict]:
         return [{"value": target[0]}] if len(target) == 1 else [{"$or": [{"value": t} for t in target]}]
     if op == "not_in":
         return [{"$neq": {"value": t}} for t in target]
-    if op == "has":
-        return [{"$iany": {"value": {"$i": target}}}]
     return [{f"${op}": {"value": target}}]
 
 
-def _pattern(fact: str, tests: tuple) -> dict:
+def _patterns(fact: str, tests: tuple) -> list[dict]:
+    """The fact patterns of one group of conditions on a fact: the item patterns of its `has` tests, then (if any test
+    is left) one pattern on the fact itself."""
     if tests[0][0] == "answered":
-        return {"$and": [{"kind": "absent"}, {"b": bucket(fact)}, {"name": fact}]}
-    body: list[dict] = [{"kind": "fact"}, {"b": bucket(fact)}, {"name": fact}]
-    for op, target in tests:
-        body.extend(_value_tests(op, target))
-    return {"$and": body}
+        return [{"$and": [{"kind": "absent"}, {"b": bucket(fact)}, {"name": fact}]}]
+    head = [{"b": bucket(fact)}, {"name": fact}]
+    patterns = [{"$and": [{"kind": "item"}, *head, {"value": target}]} for op, target in tests if op == "has"]
+    rest = [test for test in tests if test[0] != "has"]
+    if rest:
+        patterns.append({"$and": [{"kind": "fact"}, *head, *(t for op, target in rest for t in _value_tests(op, target))]})
+    return patterns
 
 
 def _check(kb: KnowledgeBase, rule: dict, alts: list) -> None:
     for alt in alts:
-        if len(alt) > MAX_PATTERNS:
+        needed = sum(len(_patterns(fact, tests)) for fact, tests in alt)
+        if needed > MAX_PATTERNS:
             raise RuleCompileError(
-                f"{rule_location(kb, rule['id'])}: rule '{rule['id']}' needs {len(alt)} fact patterns; durable-rules runs at most {MAX_PATTERNS}"
+                f"{rule_location(kb, rule['id'])}: rule '{rule['id']}' needs {needed} fact patterns; durable-rules runs at most {MAX_PATTERNS}"
             )
         for _, tests in alt:
             for op, target in tests:
@@ -152,7 +160,8 @@ def compile_rules(kb: KnowledgeBase) -> list[CompiledRule]:
                 f"{rule_location(kb, rule['id'])}: rule '{rule['id']}' derives {derives[1]!r}, which durable-rules cannot compare"
             )
         for number, alt in enumerate(alts):
-            spec = {"all": [{f"c{k}": _pattern(fact, tests)} for k, (fact, tests) in enumerate(alt)]}
+            patterns = [pattern for fact, tests in alt for pattern in _patterns(fact, tests)]
+            spec = {"all": [{f"c{k}": pattern} for k, pattern in enumerate(patterns)]}
             compiled.append(CompiledRule(f"r{index:06d}_{number:04d}", index, rule["id"], spec, derives))
     return compiled
 

@@ -149,6 +149,12 @@ class DurableBackend:
 
     def run(self, inputs: dict[str, Any]) -> list[int]:
         facts = [(name, fact_json("fact", name, value)) for name, value in inputs.items()]
+        facts += [  # one item fact per element of a list (rules.py: `has` matches those)
+            (name, fact_json("item", name, item))
+            for name, value in inputs.items()
+            if isinstance(value, list)
+            for item in dict.fromkeys(value)
+        ]
         facts += [(name, fact_json("absent", name, with_value=False)) for name in sorted(self.absent_facts) if name not in inputs]
         with self._lock:
             state = _QueryState()

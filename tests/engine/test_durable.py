@@ -43,6 +43,23 @@ def test_sharded_rulesets_give_the_single_ruleset_results(basic_kb, monkeypatch)
     check()
 
 
+def test_a_query_naming_every_symptom_runs_on_durable_rules(real_kb):
+    """`has` compiles to shared item patterns: with one `$iany` node per rule, a list fact naming a few symptoms
+    reached more nodes than durable-rules' stack holds (64) and the query failed with `error code: 303`."""
+    reference = ReferenceBackend(real_kb)
+    for symptoms in (sorted(real_kb.symptoms), ["cannot_get_mail", "cannot_send", "some_mail_missing", "not_notified", "delayed_delivery"]):
+        inputs, _ = effective_inputs(real_kb, validate(real_kb, {"symptoms": symptoms}))
+        assert DurableBackend(real_kb).run(inputs) == reference.run(inputs)
+
+
+def test_has_tests_become_item_patterns_one_per_symptom():
+    """Each `has` becomes an equality test on an item fact (shared by hash), the other tests stay on the fact."""
+    patterns = rules_module._patterns("symptoms", (("has", "a"), ("has", "b")))
+    assert [p["$and"][0] for p in patterns] == [{"kind": "item"}, {"kind": "item"}]
+    assert [p["$and"][-1] for p in patterns] == [{"value": "a"}, {"value": "b"}]
+    assert rules_module._patterns("n", (("gte", 3),))[0]["$and"][0] == {"kind": "fact"}
+
+
 def test_too_many_patterns_is_refused_with_file_and_line(basic_kb):
     when = {"all": [{"fact": "storage_percent_used", "gte": 1}] + [{"fact": f"x{i}", "is": True} for i in range(17)]}
     rule = {"id": "too_big", "when": when, "then": {"rule_out": "storage_full"}, "because": {"ja": "…", "en": "…"}}
