@@ -11,7 +11,7 @@ from .facts import FactStore
 from .kb import KnowledgeBase
 from .loader import load_kb
 from .memo import memoized
-from .planning import ORDERS, general_plan, plan, round4, tried_factor
+from .planning import HELP_SECTION, ORDERS, general_plan, plan, round4, tried_factor
 from .query import parse_json, split, validate
 from .questions import QuestionModel, clearly_leads, next_questions, question_model
 from .rulelang import conclusion
@@ -130,9 +130,11 @@ def first_steps(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str
 
 
 def _steps(prep: _Prepared, ranked: list, ruled_out: dict[str, str], order: str, platform: str | None, tried: tuple[str, ...]) -> list:
-    """The plan for the ranked causes, or the general checks when they leave nothing to do (§6)."""
+    """The plan for the ranked causes, then where to get help; or the general checks when they leave nothing to do (§6)."""
     steps = plan(prep.kb, [(cause, conf) for cause, conf, _ in ranked], order, platform, tried)
-    return steps or general_plan(prep.kb, platform, tried, set(ruled_out))
+    if not steps:
+        return general_plan(prep.kb, platform, tried, set(ruled_out))
+    return steps + general_plan(prep.kb, platform, tried, set(ruled_out), only=HELP_SECTION, planned=frozenset(s["remedy"] for s in steps))
 
 
 def _rank(

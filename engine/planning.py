@@ -111,11 +111,20 @@ def plan(
     return steps
 
 
-def general_plan(kb: KnowledgeBase, platform: str | None, tried: tuple[str, ...], ruled_out: set[str]) -> list[dict[str, Any]]:
+def general_plan(
+    kb: KnowledgeBase,
+    platform: str | None,
+    tried: tuple[str, ...],
+    ruled_out: set[str],
+    *,
+    only: str | None = None,
+    planned: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
     """The general checks (guide `general_checks`) when no suspected cause leaves a step: one remedy per item, in order.
 
-    An item gives its first referenced remedy that fits the platform, is not already in the plan, was not tried
-    and is not moot (every cause listing it ruled out); the last two do not apply to the help section.
+    An item gives its first referenced remedy that fits the platform, is not already in the plan (`planned`, or an
+    earlier item), was not tried and is not moot (every cause listing it ruled out); the last two do not apply to
+    the help section. `only`: that section alone (the help section closes every plan, §6).
     """
     guide = kb.entities.get("guide", {}).get(GENERAL_GUIDE)
     if not guide:
@@ -125,8 +134,10 @@ def general_plan(kb: KnowledgeBase, platform: str | None, tried: tuple[str, ...]
         for remedy in kb.causes[cause_id].get("remedies") or ():
             listed_by.setdefault(remedy, []).append(cause_id)
     steps: list[dict[str, Any]] = []
-    taken: set[str] = set()
+    taken: set[str] = set(planned)
     for section in guide.get("sections") or ():
+        if only is not None and section.get("id") != only:
+            continue
         for item in section.get("items") or ():
             for ref in item.get("refs") or ():
                 kind, _, remedy = ref.partition(":")

@@ -392,7 +392,8 @@
   }
 
   // §6 general checks: the guide general_checks, one remedy per item
-  function generalPlan(doc, platform, tried, ruledOut) {
+  // only: that section alone (the help section closes every plan); planned: remedies already in the plan
+  function generalPlan(doc, platform, tried, ruledOut, only = null, planned = []) {
     const guide = (doc.guides || {})[GENERAL_GUIDE];
     if (!guide) return [];
     const listedBy = new Map();
@@ -403,8 +404,9 @@
       }
     }
     const steps = [];
-    const taken = new Set();
+    const taken = new Set(planned);
     for (const section of guide.sections || []) {
+      if (only !== null && section.id !== only) continue;
       const helping = section.id === HELP_SECTION;
       for (const item of section.items || []) {
         for (const ref of item.refs || []) {
@@ -845,6 +847,7 @@
     });
     let steps = plan(doc, ranked.map(([c, conf]) => [c, conf]), order || "value", platform, tried);
     if (!steps.length) steps = generalPlan(doc, platform, tried, new Set(ruledOut.keys()));
+    else steps = steps.concat(generalPlan(doc, platform, tried, new Set(ruledOut.keys()), HELP_SECTION, steps.map((s) => s.remedy)));
     return {
       symptoms,
       derived,

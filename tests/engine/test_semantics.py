@@ -182,6 +182,23 @@ def test_general_checks_when_nothing_is_suspected():
     ]
 
 
+def test_where_to_get_help_closes_a_plan_for_suspected_causes():
+    # §6: b2 suspects b, whose steps give the plan; then the help section (h: ra, not yet in the plan), as a general
+    # step. An item whose remedy the plan already has adds nothing (h2: rz is b's own step).
+    guide = {
+        "id": "general_checks",
+        "sections": [
+            {"id": "apple_basic_checks", "items": [{"id": "x", "refs": ["remedy:rc"]}]},
+            {"id": "get_help", "items": [{"id": "h", "refs": ["remedy:ra"]}, {"id": "h2", "refs": ["remedy:rz"]}]},
+        ],
+    }
+    kb = _plan_kb()
+    kb.entities["guide"] = {"general_checks": guide}
+    result = _run(kb, {"b2": True})
+    assert [c["id"] for c in result["causes"]] == ["b"]
+    assert [(s["remedy"], s.get("general")) for s in result["plan"]] == [("rz", None), ("ra", "get_help")]
+
+
 # ---------- §4 rule-outs ----------
 
 
