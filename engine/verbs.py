@@ -8,22 +8,22 @@ addresses: each verb's function imports its implementation (`<package>/commands.
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Callable
 
 from .icloud import DEFAULT_IMAP, DEFAULT_SMTP
 
-
-def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
-    """A verb's function that imports its implementation, `name` in `module` (relative to this package), when it runs."""
-
-    def run(args: argparse.Namespace) -> int:
-        return getattr(importlib.import_module(module, __package__), name)(args)
-
-    return run
-
-
 # --- evidence, check-domain -------------------------------------------------------------------------
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    from .evidence.commands import cmd_evidence
+
+    return cmd_evidence(args)
+
+
+def cmd_check_domain(args: argparse.Namespace) -> int:
+    from .evidence.commands import cmd_check_domain
+
+    return cmd_check_domain(args)
 
 
 def add_evidence_commands(sub: argparse._SubParsersAction) -> None:
@@ -33,7 +33,7 @@ def add_evidence_commands(sub: argparse._SubParsersAction) -> None:
     evidence.add_argument("--json", action="store_true", help="print {kind, observations, findings, warnings}")
     evidence.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
     evidence.add_argument("--kb", metavar="KB_DIR", help="knowledge base folder (default: the bundled one)")
-    evidence.set_defaults(func=_lazy(".evidence.commands", "cmd_evidence"))
+    evidence.set_defaults(func=cmd_evidence)
 
     check = sub.add_parser("check-domain", help="check a sender domain's SPF, DMARC, DKIM and MX (queries DNS)")
     check.add_argument("domain", metavar="DOMAIN")
@@ -43,10 +43,22 @@ def add_evidence_commands(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--timeout", type=float, default=5.0, help="seconds per DNS query (default 5)")
     check.add_argument("--nameserver", metavar="IP", help="ask this DNS server instead of the system's")
     check.add_argument("--dns-port", type=int, default=53, help="port of that DNS server (default 53)")
-    check.set_defaults(func=_lazy(".evidence.commands", "cmd_check_domain"))
+    check.set_defaults(func=cmd_check_domain)
 
 
 # --- build, serve -----------------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .sitebuild.commands import cmd_build
+
+    return cmd_build(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .sitebuild.commands import cmd_serve
+
+    return cmd_serve(args)
 
 
 def add_site_commands(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +73,7 @@ def add_site_commands(sub: argparse._SubParsersAction) -> None:
     build.add_argument("--site-url", help="public address, for the sitemap and hreflang (default: [tool.mailkb] or MAILKB_SITE_URL)")
     build.add_argument("--base-path", help="path the site is served under, e.g. /mailkb/ (default: /)")
     build.add_argument("--repo-url", help="repository for 'edit this entry' links")
-    build.set_defaults(func=_lazy(".sitebuild.commands", "cmd_build"))
+    build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="serve the built site locally (standard library server)")
     serve.add_argument("--out", metavar="DIR", default="_site")
@@ -69,10 +81,16 @@ def add_site_commands(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--watch", action="store_true", help="build first, then rebuild incrementally whenever a knowledge file changes")
     serve.add_argument("--kb", metavar="DIR", help="knowledge base folder to watch (default: the bundled one)")
-    serve.set_defaults(func=_lazy(".sitebuild.commands", "cmd_serve"))
+    serve.set_defaults(func=cmd_serve)
 
 
 # --- probe (and the probe options of `diagnose --probe`) --------------------------------------------
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from .probe.commands import cmd_probe
+
+    return cmd_probe(args)
 
 
 def add_probe_options(parser: argparse.ArgumentParser) -> None:
@@ -93,10 +111,16 @@ def add_probe_commands(sub: argparse._SubParsersAction) -> None:
     probe.add_argument("--json", action="store_true", help='print {"steps": [...], "observations": {...}} instead of the report')
     probe.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report and of the steps' names and details")
     add_probe_options(probe)
-    probe.set_defaults(func=_lazy(".probe.commands", "cmd_probe"))
+    probe.set_defaults(func=cmd_probe)
 
 
 # --- api ----------------------------------------------------------------------------------------------
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from .api.commands import cmd_api
+
+    return cmd_api(args)
 
 
 def _number(kind: type, minimum: float = 0, *, strict: bool = True):
@@ -138,4 +162,4 @@ def add_api_commands(sub: argparse._SubParsersAction) -> None:
     api.add_argument("--client-timeout", type=_number(float), metavar="S", help="seconds a client may take to send a request (408 after)")
     api.add_argument("--no-access-log", action="store_true", help="do not log a JSON line per request")
     api.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="info")
-    api.set_defaults(func=_lazy(".api.commands", "cmd_api"))
+    api.set_defaults(func=cmd_api)
