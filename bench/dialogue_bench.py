@@ -247,17 +247,17 @@ def node_times(kb: KnowledgeBase, states: list[dict[str, Any]]) -> list[float] |
     node = shutil.which("node")
     if node is None:
         return None
-    from mailkb.sitebuild.api import rules_document
+    from mailkb.sitebuild.api import patterns_document, rules_document
 
     script = (
         "const E=require(process.argv[1]);const fs=require('fs');const doc=JSON.parse(fs.readFileSync(0,'utf8'));"
-        "const prep=E.prepare(doc.rules);const out=[];"
+        "const prep=E.prepare(doc.rules,doc.patterns);const out=[];"
         "for(const q of doc.states){E.diagnose(prep,q,'value');}"  # warm-up
         "for(const q of doc.states){let best=Infinity;for(let i=0;i<5;i++){const t=process.hrtime.bigint();"
         "E.diagnose(prep,q,'value');best=Math.min(best,Number(process.hrtime.bigint()-t)/1e6);}out.push(best);}"
         "console.log(JSON.stringify(out));"
     )
-    payload = json.dumps({"rules": rules_document(kb), "states": states}, ensure_ascii=False)
+    payload = json.dumps({"rules": rules_document(kb), "patterns": patterns_document(kb), "states": states}, ensure_ascii=False)
     done = subprocess.run(
         [node, "-e", script, str(ROOT / "site" / "static" / "rulelang.js")], input=payload, capture_output=True, text=True, check=False
     )

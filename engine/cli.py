@@ -182,12 +182,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     kb = load_kb(args.kb)
     evidence = _gather_evidence(args, kb)
     query = _read_query(args, kb, evidence=bool(evidence))
-    if evidence:
-        from .evidence_merge import diagnose_with_evidence
-
-        result, query = diagnose_with_evidence(query, evidence, kb=kb, backend=args.engine, order=args.order)
-    else:
-        result = diagnose(query, kb=kb, backend=args.engine, order=args.order)
+    result = diagnose(query, kb=kb, backend=args.engine, order=args.order, evidence=evidence)
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif args.format == "consult":

@@ -125,6 +125,10 @@ def consultation(diagnosis: Diagnosis, kb: KnowledgeBase, query: dict[str, Any],
     unknown = set(query.get("unknown") or ())
     tried = list(query.get("tried") or ())
     answered = {k: v for k, v in query.items() if k not in ("unknown", "tried")}
+    for found in diagnosis.from_evidence or ():  # what evidence told (the message's too) fills what nobody answered
+        key, value = found["observation"], found["value"]
+        answered[key] = [*answered.get(key, []), *value] if key == "symptoms" else answered.get(key, value)
+        unknown.discard(key)
     matched = [s["id"] for s in diagnosis.symptoms if s["from"] == "error_message"]
     lines = [w["head"], w["note"], ""]
     shown: set[str] = set()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backends import get_backend
 from .errors import PlanError
@@ -15,6 +16,9 @@ from .planning import HELP_SECTION, ORDERS, general_plan, plan, round4, tried_fa
 from .query import parse_json, split, validate
 from .questions import QuestionModel, clearly_leads, next_questions, question_model
 from .rulelang import conclusion
+
+if TYPE_CHECKING:
+    from .evidence_merge import Evidence
 
 
 @dataclass
@@ -30,7 +34,8 @@ class Diagnosis:
     trace: list[str]
     engine: str
     kb: str
-    # Set only when evidence was merged into the query (evidence_merge.py); left out of to_dict() otherwise.
+    # Set only when evidence (the message's, --evidence, --probe) was merged into the query (evidence_merge.py, §12);
+    # left out of to_dict() otherwise.
     from_evidence: list[dict[str, Any]] | None = None
     evidence_conflicts: list[dict[str, Any]] | None = None
 
@@ -94,8 +99,10 @@ def diagnose(
     kb: KnowledgeBase | None = None,
     backend: str = "durable",
     order: str = "value",
+    evidence: Sequence[Evidence] = (),
 ) -> Diagnosis:
-    """Diagnose one query (a dict, or JSON text).
+    """Diagnose one query (a dict, or JSON text), with what the evidence patterns read in its `error_message` and the
+    `evidence` documents (`--evidence`, `--probe`) merged in (docs/engine-semantics.md §12).
 
     Raises QueryError on bad input, PlanError on an unknown order, BackendError on an unknown or failing backend,
     KnowledgeBaseError when the bundled knowledge base does not lint clean.
@@ -103,12 +110,21 @@ def diagnose(
     if order not in ORDERS:
         raise PlanError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
     kb = kb if kb is not None else load_kb()
-    query = parse_json(observations) if isinstance(observations, str) else observations
-    observations, unknown, tried = split(validate(kb, query))
+    query = validate(kb, parse_json(observations) if isinstance(observations, str) else observations)
+    merged = None
+    if evidence or "error_message" in query:
+        from .evidence_merge import merge_all
+
+        merged = merge_all(kb, query, list(evidence))
+        query = merged.query if merged is not None else query
+    observations, unknown, tried = split(query)
     prep = _prepared(kb)
     inputs, symptoms = effective_inputs(kb, observations)
     fired = get_backend(kb, backend).run(inputs)
-    return _explain(prep, inputs, symptoms, fired, backend, order, unknown, tried)
+    result = _explain(prep, inputs, symptoms, fired, backend, order, unknown, tried)
+    if merged is not None:
+        result.from_evidence, result.evidence_conflicts = merged.from_evidence, merged.conflicts
+    return result
 
 
 def rank_causes(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str = "reference") -> list[tuple[str, float]]:

@@ -11,18 +11,23 @@ The merge (docs/engine-semantics.md §12):
 - two documents that disagree on an observation nobody answered are an error: the person decides with `-o`;
 - every observation taken from evidence is listed in `from_evidence` with its source;
 - an observation the person marked `unknown` is taken from evidence when it has one (and leaves `unknown`).
+
+The query's own `error_message` is evidence too: what the evidence patterns (§11) read in it — a bounce line's
+codes, a DMARC rejection, a raw TLS error — is the first document, whose source is `error_message`.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import QueryError, UsageError
 from .kb import KnowledgeBase
 from .query import validate
+
+MESSAGE = "error_message"  # the source of what the evidence patterns read in the query's own message
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,18 @@ def read_evidence(path: str, kb: KnowledgeBase | None = None) -> Evidence:
     return Evidence(path, read_raw(raw, name=path, kb=kb).observations)
 
 
+def message_evidence(kb: KnowledgeBase, query: dict[str, Any]) -> list[Evidence]:
+    """The observations the evidence patterns (§11) read in the query's `error_message`, as one document; none when
+    there is no message or the patterns find nothing in it (a query without a message never loads the patterns)."""
+    message = query.get(MESSAGE)
+    if not isinstance(message, str) or not message:
+        return []
+    from .evidence.patterns import book_for, scan_text
+
+    observations, _findings = scan_text(book_for(kb), message)
+    return [Evidence(MESSAGE, observations)] if observations else []
+
+
 def merge(kb: KnowledgeBase, answers: dict[str, Any], evidence: list[Evidence]) -> Merged:
     """The answers with the evidence merged in (rules in the module docstring)."""
     query = dict(answers)
@@ -107,10 +124,7 @@ def _checked(kb: KnowledgeBase, document: Evidence) -> dict[str, Any]:
     return {key: checked[key] for key in document.observations}  # the document's own order
 
 
-def diagnose_with_evidence(answers: dict[str, Any], evidence: list[Evidence], *, kb: KnowledgeBase, **options: Any):
-    """`diagnose()` on the merged query: (the Diagnosis, carrying `from_evidence` and `evidence_conflicts`; the query)."""
-    from .diagnosis import diagnose
-
-    merged = merge(kb, answers, evidence)
-    result = diagnose(merged.query, kb=kb, **options)
-    return replace(result, from_evidence=merged.from_evidence, evidence_conflicts=merged.conflicts), merged.query
+def merge_all(kb: KnowledgeBase, answers: dict[str, Any], evidence: list[Evidence]) -> Merged | None:
+    """The checked answers with the message's evidence, then the given documents, merged in; None when there is none."""
+    documents = [*message_evidence(kb, answers), *evidence]
+    return merge(kb, answers, documents) if documents else None

@@ -124,8 +124,18 @@
     }
     return scripts;
   }
+  let patternsFetch = null;
+  /** api/patterns.json, fetched once: the paste box reads with it, and the engine reads the error message with it (§12). */
+  function getPatterns() {
+    if (!patternsFetch) patternsFetch = getJson(root.dataset.patterns);
+    return patternsFetch;
+  }
   function loadRules() {
-    if (!loading) loading = Promise.all([getJson(root.dataset.rules), loadScripts()]).then(([json]) => { doc = json; prep = E.prepare(doc); });
+    if (!loading) {
+      // without the patterns (a failed fetch) the engine still answers; it only reads no codes out of the message
+      loading = Promise.all([getJson(root.dataset.rules), loadScripts(), getPatterns().catch(() => null)])
+        .then(([json, , patterns]) => { doc = json; prep = E.prepare(doc, patterns); });
+    }
     return loading;
   }
   function loadSteps() {
@@ -134,7 +144,7 @@
   }
   function loadPatterns() {
     if (!patternsLoading) {
-      patternsLoading = Promise.all([getJson(root.dataset.patterns), loadScripts()])
+      patternsLoading = Promise.all([getPatterns(), loadScripts()])
         .then(([json]) => { book = Object.assign(window.MailkbEvidence.prepare(json), { meanings: json.meanings || {} }); });
     }
     return patternsLoading;

@@ -273,11 +273,27 @@
   const stageRank = (stage) => (STAGES.includes(stage) ? STAGES.indexOf(stage) : STAGES.length);
 
   // ---------- prepared knowledge base ----------
-  function prepare(doc) {
+  /** evidence.js: beside this script in the browser (window.MailkbEvidence), or required in Node. */
+  function evidenceModule() {
+    if (typeof self !== "undefined" && self.MailkbEvidence) return self.MailkbEvidence;
+    if (typeof module === "object" && module.exports) return require("./evidence.js");
+    throw new Error("evidence.js is not loaded");
+  }
+
+  /** The engine's view of a rules document (api/rules.<lang>.json); with `patterns` (api/patterns.json), the query's
+   * error message is also read by the evidence patterns (§12), as `mailkb diagnose` reads it. */
+  function prepare(doc, patterns) {
     const rules = doc.rules;
+    let scanMessage = null;
+    if (patterns) {
+      const Ev = evidenceModule();
+      const book = Ev.prepare(patterns);
+      scanMessage = (text) => Ev.scanText(book, text).observations;
+    }
     const prep = {
       doc,
       rules,
+      scanMessage,
       alternatives: rules.map((r) => alternatives(r.when)),
       conclusions: rules.map(conclusion),
       testers: new Map(),
@@ -784,6 +800,7 @@
 
   // ---------- §2 + §9 diagnose ----------
   const RESERVED = ["unknown", "tried"];
+  const MESSAGE = "error_message";  // the source of what the evidence patterns read in the query's own message
 
   function effectiveInputs(prep, query) {
     const inputs = {};
@@ -807,7 +824,44 @@
     return first >= LEAD_CONFIDENCE && (causes.length === 1 || round4(first - round4(causes[1].confidence)) >= LEAD_MARGIN);
   }
 
+  /** §12 for the one document the wizard has: what the evidence patterns read in the query's error message, merged in
+   * where nobody answered (answers win; a disagreement is listed). Null when they read nothing. */
+  function messageEvidence(prep, query) {
+    const message = query.error_message;
+    if (!prep.scanMessage || typeof message !== "string" || !message) return null;
+    const found = prep.scanMessage(message);
+    const keys = Object.keys(found);
+    if (!keys.length) return null;
+    const merged = Object.assign({}, query);
+    const fromEvidence = [];
+    const conflicts = [];
+    for (const key of keys) {
+      const value = found[key];
+      if (key === "symptoms") {
+        const added = value.filter((id) => !(merged.symptoms || []).includes(id));
+        if (added.length) {
+          merged.symptoms = [...(merged.symptoms || []), ...added];
+          fromEvidence.push({ observation: key, value: added, source: MESSAGE });
+        }
+      } else if (key in query) {
+        if (query[key] !== value) conflicts.push({ observation: key, answered: query[key], evidence: value, source: MESSAGE });
+      } else {
+        merged[key] = value;
+        fromEvidence.push({ observation: key, value, source: MESSAGE });
+      }
+    }
+    if (merged.unknown) merged.unknown = merged.unknown.filter((id) => !fromEvidence.some((f) => f.observation === id && id !== "symptoms"));
+    return { query: merged, fromEvidence, conflicts };
+  }
+
   function diagnose(prep, query, order) {
+    const read = messageEvidence(prep, query);
+    const result = diagnoseQuery(prep, read ? read.query : query, order);
+    if (read) Object.assign(result, { from_evidence: read.fromEvidence, evidence_conflicts: read.conflicts });
+    return result;
+  }
+
+  function diagnoseQuery(prep, query, order) {
     const doc = prep.doc;
     const unknown = [...new Set(query.unknown || [])];
     const tried = [...new Set(query.tried || [])];
@@ -932,6 +986,12 @@
     const tried = [...new Set(query.tried || [])];
     const answered = {};
     for (const [k, v] of Object.entries(query)) if (!RESERVED.includes(k)) answered[k] = k === "symptoms" ? [...new Set(v)] : v;
+    for (const found of result.from_evidence || []) {  // what evidence told (the message's too) fills what nobody answered
+      const key = found.observation;
+      if (key === "symptoms") answered[key] = [...(answered[key] || []), ...found.value];
+      else if (!(key in answered)) answered[key] = found.value;
+      unknown.delete(key);
+    }
     const matched = result.symptoms.filter((s) => s.from === "error_message").map((s) => s.id);
     const fieldLine = (ident) => {
       const name = ident === "error_message" ? w.message : titleOf(doc, "observations", ident, lang);

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mailkb.diagnosis import diagnose
 from mailkb.errors import MailkbError, QueryError, UsageError
-from mailkb.evidence_merge import Evidence, diagnose_with_evidence, merge, read_evidence
+from mailkb.evidence_merge import Evidence, merge, read_evidence
 from mailkb.schemas import validator
 
 from .test_cli import _run
@@ -91,7 +92,7 @@ def test_any_json_is_evidence_or_a_one_line_refusal(tmp_path_factory, real_kb, d
 
 def test_the_diagnosis_says_what_came_from_evidence(real_kb):
     probe = Evidence("probe", {"tls_intercepted": True, "clock_wrong": False, "dns_resolution_failed": False})
-    result, _ = diagnose_with_evidence({"symptoms": ["ssl_connection_failed"], "clock_wrong": True}, [probe], kb=real_kb)
+    result = diagnose({"symptoms": ["ssl_connection_failed"], "clock_wrong": True}, kb=real_kb, evidence=[probe])
     data = result.to_dict()
     assert not list(validator("diagnosis").iter_errors(data))
     assert [e["observation"] for e in data["from_evidence"]] == ["tls_intercepted", "dns_resolution_failed"]
@@ -105,8 +106,6 @@ def test_the_diagnosis_says_what_came_from_evidence(real_kb):
 
 
 def test_without_evidence_the_output_is_unchanged(real_kb):
-    from mailkb.diagnosis import diagnose
-
     assert "from_evidence" not in diagnose({"symptoms": ["cannot_get_mail"]}, kb=real_kb).to_dict()
 
 
@@ -153,3 +152,52 @@ def test_a_raw_bounce_is_read_as_mailkb_evidence_reads_it(real_kb):
     )
     taken = {item["observation"]: item["value"] for item in json.loads(done.stdout)["from_evidence"]}
     assert taken["smtp_reply_code"] == 554 and taken["enhanced_status_code"] == "5.7.1"
+
+
+# ---- the error message is evidence too (§12) ----
+
+OVER_QUOTA = "552 5.2.2 <hanako@icloud.com>: user is over quota"
+
+
+def test_a_pasted_bounce_line_is_read_for_its_codes(real_kb):
+    """A bounce line with an address inside matches no message pattern, but its codes and reason are read."""
+    data = diagnose({"error_message": OVER_QUOTA}, kb=real_kb).to_dict()
+    assert not list(validator("diagnosis").iter_errors(data))
+    taken = {e["observation"]: (e["value"], e["source"]) for e in data["from_evidence"]}
+    assert taken["enhanced_status_code"] == ("5.2.2", "error_message")
+    assert taken["bounce_reason"] == ("mailbox_full", "error_message")
+    assert data["evidence_conflicts"] == []
+
+
+def test_the_message_evidence_yields_to_answers_and_says_so(real_kb):
+    data = diagnose({"error_message": OVER_QUOTA, "enhanced_status_code": "4.2.2"}, kb=real_kb).to_dict()
+    assert {"observation": "enhanced_status_code", "answered": "4.2.2", "evidence": "5.2.2", "source": "error_message"} in data[
+        "evidence_conflicts"
+    ]
+    assert "enhanced_status_code" not in {e["observation"] for e in data["from_evidence"]}
+
+
+def test_the_message_answers_what_the_person_could_not(real_kb):
+    result = diagnose({"error_message": OVER_QUOTA, "unknown": ["enhanced_status_code"]}, kb=real_kb)
+    assert "enhanced_status_code" not in {q["observation"] for q in result.next_questions}
+    assert {"observation": "enhanced_status_code", "value": "5.2.2", "source": "error_message"} in result.from_evidence
+
+
+def test_a_message_the_patterns_cannot_read_changes_nothing(real_kb):
+    assert "from_evidence" not in diagnose({"error_message": "サーバへの接続に失敗しました。"}, kb=real_kb).to_dict()
+
+
+def test_the_message_comes_before_evidence_files_and_they_must_agree(real_kb):
+    agreeing = Evidence("bounce.eml", {"enhanced_status_code": "5.2.2"})
+    result = diagnose({"error_message": OVER_QUOTA}, kb=real_kb, evidence=[agreeing])
+    assert [e["source"] for e in result.from_evidence if e["observation"] == "enhanced_status_code"] == ["error_message"]
+    disagreeing = Evidence("other.eml", {"enhanced_status_code": "5.1.1"})
+    with pytest.raises(QueryError, match="error_message says"):
+        diagnose({"error_message": OVER_QUOTA}, kb=real_kb, evidence=[disagreeing])
+
+
+def test_the_consultation_text_shows_what_the_message_told(real_kb):
+    from mailkb.consultation import consultation
+
+    result = diagnose({"error_message": OVER_QUOTA}, kb=real_kb)
+    assert "5.2.2" in consultation(result, real_kb, {"error_message": OVER_QUOTA}, "en").split("■ ", 2)[-1]

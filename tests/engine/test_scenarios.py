@@ -57,5 +57,8 @@ def test_scenario(request, file, kb_name, case, backend):
         assert remedy in plan, f"{why}; plan {plan}"
     if "first_step" in case:
         assert plan[:1] == [case["first_step"]], f"{why}; plan {plan}"
+    taken = {e["observation"]: e["value"] for e in result.from_evidence or ()}
+    for observation, value in case.get("evidence", {}).items():
+        assert taken.get(observation) == value, f"{why}; read from the message: {taken}"
     for fact, value in case.get("derived", {}).items():
         assert {"fact": fact, "value": value} in [{"fact": d["fact"], "value": d["value"]} for d in result.derived], why

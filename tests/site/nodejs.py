@@ -22,13 +22,21 @@ class NodeEngine:
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
     def diagnose(
-        self, query: dict[str, Any], order: str = "value", doc: dict | None = None, consult: bool | list[str] = False
+        self,
+        query: dict[str, Any],
+        order: str = "value",
+        doc: dict | None = None,
+        consult: bool | list[str] = False,
+        patterns: dict | None = None,
     ) -> dict[str, Any]:
         """The wizard engine's diagnosis (with `consult`, also the consultation texts: answer["consult"][lang]; a list
-        of languages asks for those only)."""
+        of languages asks for those only). `patterns` (api/patterns.json, with `doc`) lets it read the error message's
+        evidence as the wizard does."""
         message = {"query": query, "order": order, "consult": consult}
         if doc is not None:
             message["doc"] = doc
+            if patterns is not None:
+                message["patterns"] = patterns
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(json.dumps(message, ensure_ascii=False) + "\n")
         self.proc.stdin.flush()
