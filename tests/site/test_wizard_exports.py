@@ -15,7 +15,7 @@ from mailkb.consultation import consultation
 from mailkb.diagnosis import diagnose
 from mailkb.query import validate
 from mailkb.sitebuild import build_site, load_config
-from mailkb.sitebuild.api import in_language, rules_document, steps_document, wizard_document
+from mailkb.sitebuild.api import in_language, patterns_document, rules_document, steps_document, wizard_document
 
 from .conftest import TEST_CONFIG
 from .htmlscan import scan
@@ -28,7 +28,8 @@ from .test_wizard_equivalence import queries
 @pytest.fixture(scope="module")
 def bundled():
     kb = load_kb()
-    return kb, {lang: json.loads(json.dumps(wizard_document(kb, lang))) for lang in ("ja", "en")}, queries(kb)
+    docs = {lang: json.loads(json.dumps(wizard_document(kb, lang))) for lang in ("ja", "en")}
+    return kb, docs, queries(kb), json.loads(json.dumps(patterns_document(kb)))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def _texts(node, path=()):
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_a_language_file_holds_that_language_only_except_what_the_matcher_reads(bundled, lang):
-    kb, docs, _ = bundled
+    kb, docs, _, _ = bundled
     doc = docs[lang]
     assert doc["lang"] == lang
     for path, text in _texts(doc):
@@ -70,7 +71,7 @@ def test_a_language_file_holds_that_language_only_except_what_the_matcher_reads(
 
 
 def test_a_language_file_is_much_smaller_than_both(bundled):
-    kb, docs, _ = bundled
+    kb, docs, _, _ = bundled
     both = len(json.dumps(rules_document(kb), ensure_ascii=False).encode())
     for doc in docs.values():
         assert len(json.dumps(doc, ensure_ascii=False).encode()) < 0.65 * both
@@ -80,13 +81,13 @@ def test_a_language_file_is_much_smaller_than_both(bundled):
 @given(data=st.data(), lang=st.sampled_from(["ja", "en"]), order=st.sampled_from(["value", "stages"]))
 def test_the_wizard_diagnoses_from_a_language_file_exactly_like_the_engine(node, bundled, data, lang, order):
     """The JavaScript engine on rules.<lang>.json gives mailkb.diagnose's output with its texts in that language, and
-    the same consultation text in that language."""
-    kb, docs, strategy = bundled
+    the same consultation text in that language (prepared with api/patterns.json, as the wizard is)."""
+    kb, docs, strategy, patterns = bundled
     query = data.draw(strategy)
     diagnosis = diagnose(query, kb=kb, backend="reference", order=order)
     expected = json.loads(json.dumps(diagnosis.to_dict()))
     expected.pop("engine")
-    got = node.diagnose(query, order, docs[lang], consult=[lang])
+    got = node.diagnose(query, order, docs[lang], consult=[lang], patterns=patterns)
     got.pop("engine")
     assert got.pop("consult")[lang] == consultation(diagnosis, kb, validate(kb, query), lang), query
     assert got == in_language(expected, lang), query
