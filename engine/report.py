@@ -29,6 +29,7 @@ WORDS = {
         "sep": "、",
         "more_steps": "… ほかに {n} 件（すべて見るには --json）",
         "from_evidence": "証拠から取り込んだ観察",
+        "message_source": "表示されたメッセージ",
         "no_evidence": "（証拠から新しく取り込んだ観察はありません）",
         "conflicts": "回答と食い違った証拠（回答のほうを使いました）",
         "answered": "回答",
@@ -64,6 +65,7 @@ WORDS = {
         "sep": ", ",
         "more_steps": "… {n} more (all of them with --json)",
         "from_evidence": "Observations taken from evidence",
+        "message_source": "the message shown",
         "no_evidence": "(no new observation came from the evidence)",
         "conflicts": "Evidence that disagreed with your answers (your answers were used)",
         "answered": "answered",
@@ -161,25 +163,32 @@ def _evidence_lines(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str) -> list[
     """Which observations came from evidence (--evidence, --probe), and where evidence lost to an answer."""
     w = WORDS[lang]
 
-    def shown(value: object) -> str:
+    def shown(ident: str, value: object) -> str:
         if isinstance(value, bool):
             return w["true" if value else "false"]
         if isinstance(value, list):
             return w["sep"].join(title(kb, "symptom", item, lang) for item in value)
-        return str(value)
+        labels = {o["value"]: o["label"][lang] for o in kb.observations.get(ident, {}).get("values") or ()}
+        return labels.get(value, str(value))  # an enum value in words
 
     def name(ident: str) -> str:
         return title(kb, "observation", ident, lang)
 
+    def source(name: str) -> str:  # the query's own error message is the source named after it (§12)
+        return w["message_source"] if name == "error_message" else name
+
     lines = [f"{w['from_evidence']}:"]
-    lines += [f"  - {name(e['observation'])}: {shown(e['value'])} ({e['source']})" for e in diagnosis.from_evidence or ()]
+    lines += [
+        f"  - {name(e['observation'])}: {shown(e['observation'], e['value'])} ({source(e['source'])})"
+        for e in diagnosis.from_evidence or ()
+    ]
     if not diagnosis.from_evidence:
         lines.append(f"  {w['no_evidence']}")
     if diagnosis.evidence_conflicts:
         lines.append(f"{w['conflicts']}:")
         for c in diagnosis.evidence_conflicts:
-            answered, evidence = shown(c["answered"]), shown(c["evidence"])
-            lines.append(f"  - {name(c['observation'])}: {w['answered']} {answered} / {w['evidence']} {evidence} ({c['source']})")
+            answered, evidence = shown(c["observation"], c["answered"]), shown(c["observation"], c["evidence"])
+            lines.append(f"  - {name(c['observation'])}: {w['answered']} {answered} / {w['evidence']} {evidence} ({source(c['source'])})")
     return lines
 
 

@@ -20,7 +20,7 @@
       loading: "読み込んでいます…", failed: "診断データを読み込めませんでした。ページを再読み込みしてください。",
       question: "次の質問", answer: "回答する", dontKnow: "わからない", yes: "はい", no: "いいえ", answers: "これまでの回答",
       remove: "取り消す", result: "診断結果", causes: "考えられる原因", none: "まだ原因を絞り込めていません。下の「一般的な確認」を上から試してください。",
-      ruled: "除外された原因", plan: "直す順番", min: "分", about: (m) => (m < 1 ? `約 ${Math.round(m * 60)} 秒` : `約 ${m} 分`), sideEffects: "影響", next: "ほかに役立つ質問",
+      ruled: "除外された原因", fromMessage: "表示されたメッセージから読み取ったこと", plan: "直す順番", min: "分", about: (m) => (m < 1 ? `約 ${Math.round(m * 60)} 秒` : `約 ${m} 分`), sideEffects: "影響", next: "ほかに役立つ質問",
       done: "原因をかなり絞り込めました。結果の「直す順番」を上から試してください。", showResult: "結果を見る",
       noMore: "質問は以上です。結果の手順を上から試してください。",
       general: "一般的な確認（原因を絞り込めないとき）", tried: "試したが直らない", triedList: "試したが直らなかった手順",
@@ -46,7 +46,7 @@
       loading: "Loading…", failed: "Could not load the diagnosis data. Reload the page.",
       question: "Next question", answer: "Answer", dontKnow: "I don't know", yes: "Yes", no: "No", answers: "Your answers",
       remove: "Remove", result: "Diagnosis", causes: "Likely causes", none: "No cause stands out yet. Work through the general checks below from the top.",
-      ruled: "Ruled out", plan: "What to do, in order", min: "min", about: (m) => (m < 1 ? `about ${Math.round(m * 60)} s` : `about ${m} min`), sideEffects: "Side effects", next: "Other useful questions",
+      ruled: "Ruled out", fromMessage: "Read from the message shown", plan: "What to do, in order", min: "min", about: (m) => (m < 1 ? `about ${Math.round(m * 60)} s` : `about ${m} min`), sideEffects: "Side effects", next: "Other useful questions",
       done: "The leading cause is clear. Work through the plan in the result from the top.", showResult: "See the result",
       noMore: "No more questions. Work through the steps in the result from the top.",
       general: "General checks (when the cause cannot be narrowed down)", tried: "Done, still broken", triedList: "Steps done without success",
@@ -397,6 +397,12 @@
   function results(state, query, result) {
     const section = el("section", { id: "wizard-results", "aria-labelledby": "wizard-result-h" });
     section.append(el("h2", { id: "wizard-result-h", tabindex: "-1", text: W.result }));
+    const read = (result.from_evidence || []).filter((e) => e.observation !== "symptoms");
+    if (read.length) {  // what the evidence patterns read in the message (§12): the codes behind the causes below
+      const list = el("ul", { id: "wizard-from-message", class: "small" });
+      for (const e of read) list.append(el("li", { text: `${obsTitle(e.observation)}: ${valueText(e.observation, e.value)}` }));
+      section.append(el("p", { class: "small", text: W.fromMessage }), list);
+    }
     section.append(el("h3", { id: "wizard-causes-h", text: W.causes }));
     if (!result.causes.length) section.append(el("p", { text: W.none }));
     else {

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -239,6 +239,19 @@ def test_a_step_tried_without_success_leaves_the_plan_and_lowers_its_cause(brows
     assert kb.remedies[first]["title"]["ja"] in page.inner_text("#wizard-live")
     page.go_back()  # Back undoes it
     page.wait_for_selector(f'#wizard-plan > li:first-child[data-remedy="{first}"]')
+    assert watch.errors == [] and watch.foreign == []
+    page.context.close()
+
+
+def test_a_bounce_line_in_the_message_is_read_for_its_codes_as_mailkb_diagnose_reads_it(browser, server, kb):
+    """§12: a bounce pasted as the message (an address inside, so no symptom's text matches) still gives its codes."""
+    message = "552 5.2.2 <hanako@icloud.com>: user is over quota"
+    page, watch = _open(browser, server, "ja", DESKTOP, "?" + urlencode({"error_message": message, "direction": "send"}))
+    expected = _cli({"error_message": message, "direction": "send"})
+    assert expected["causes"][0]["id"] == "recipient_mailbox_full"
+    assert page.get_attribute("#wizard-causes > li:first-child", "data-cause") == "recipient_mailbox_full"
+    read = page.inner_text("#wizard-from-message")
+    assert f"{kb.observations['enhanced_status_code']['title']['ja']}: 5.2.2" in read
     assert watch.errors == [] and watch.foreign == []
     page.context.close()
 
