@@ -41,6 +41,7 @@ MAX_ASKED = 25  # a dialogue still going after this many questions counts as fai
 from mailkb import KnowledgeBase, KnowledgeBaseError, load_kb  # noqa: E402
 from mailkb.backends import get_backend  # noqa: E402
 from mailkb.diagnosis import _prepared, diagnose, effective_inputs  # noqa: E402
+from mailkb.evidence_merge import merge_all  # noqa: E402
 from mailkb.facts import FactStore, alternatives  # noqa: E402
 from mailkb.query import split, validate  # noqa: E402
 from mailkb.questions import next_questions, options  # noqa: E402
@@ -88,7 +89,7 @@ class OldQuestions:
     def ask(self, query: dict[str, Any]) -> list[str]:
         kb = self.kb
         result = diagnose(query, kb=kb, backend="reference")
-        inputs, _ = effective_inputs(kb, split(validate(kb, query))[0])
+        inputs = _facts(kb, query)[0]
         store = FactStore(inputs)
         for item in result.derived:
             store.add(item["fact"], item["value"])
@@ -211,8 +212,7 @@ def time_questions(kb: KnowledgeBase, states: list[dict[str, Any]], repeat: int 
     backend = get_backend(kb, "reference")
     found: dict[str, list[float]] = {"questions": [], "questions_cpu": [], "inference": [], "step": []}
     for query in states:
-        observations, unknown, tried = split(validate(kb, query))
-        inputs, _ = effective_inputs(kb, observations)
+        inputs, unknown, tried = _facts(kb, query)
         best = {key: float("inf") for key in ("questions", "questions_cpu", "inference")}
         for _ in range(repeat):
             t0 = time.perf_counter()
@@ -227,12 +227,39 @@ def time_questions(kb: KnowledgeBase, states: list[dict[str, Any]], repeat: int 
             found[key].append(value * 1000)
     prep.questions._options.clear()
     for query in states:  # the dialogues again, step by step
-        observations, unknown, tried = split(validate(kb, query))
-        inputs, _ = effective_inputs(kb, observations)
+        inputs, unknown, tried = _facts(kb, query)
         fired, store = backend.evaluate(inputs)
         t0 = time.perf_counter()
         next_questions(prep.questions, inputs, store, set(fired), unknown, tried, False)
         found["step"].append((time.perf_counter() - t0) * 1000)
+    return found
+
+
+def _facts(kb: KnowledgeBase, query: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
+    """The input facts of a query as diagnose() makes them (with what its error message's evidence gives, §12)."""
+    checked = validate(kb, query)
+    merged = merge_all(kb, checked, [])
+    observations, unknown, tried = split(merged.query if merged else checked)
+    return effective_inputs(kb, observations)[0], unknown, tried
+
+
+def numpy_times(kb: KnowledgeBase, states: list[dict[str, Any]], repeat: int = 5) -> list[float]:
+    """ms of the next-question computation from scratch with numpy (`use_numpy()`: the HTTP API's path), best of
+    `repeat`. Measured last: once numpy is on, it stays on in this process."""
+    from mailkb.questions import use_numpy
+
+    use_numpy()
+    prep, backend = _prepared(kb), get_backend(kb, "reference")
+    found = []
+    for query in states:
+        inputs, _unknown, tried = _facts(kb, query)
+        fired, store = backend.evaluate(inputs)
+        best = float("inf")
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            options(prep.questions, inputs, store, set(fired), tried)
+            best = min(best, time.perf_counter() - t0)
+        found.append(best * 1000)
     return found
 
 
@@ -313,6 +340,7 @@ def main() -> int:
     print(f"  from scratch, CPU time:   {percentiles(times['questions_cpu'])}")
     print(f"  each dialogue step in order (a \"don't know\" reuses its state's scores): {percentiles(times['step'])}")
     print(f"  inference alone (baseline, same states): {percentiles(times['inference'])}")
+    print(f"  from scratch with numpy (the HTTP API's workers), wall clock: {percentiles(numpy_times(kb, states))}")
     js = node_times(kb, states)
     if js is not None:
         print(f"  JavaScript (Node, the wizard's engine), whole diagnosis per answer: {percentiles(js)}")
