@@ -248,10 +248,14 @@ def next_questions(
     """
     best: dict[str, Option] = {}  # question -> its best option (alone, or with another question)
     leader_change: set[str] = set()
-    for option in qm.options(inputs, store, fired, tried):
+    found = qm.options(inputs, store, fired, tried)
+    alone = {option.names[0]: round4(option.value) for option in found if len(option.names) == 1}
+    for option in found:
         if any(name in unknown for name in option.names):
             continue
         for ident in option.names:
+            if len(option.names) == 2 and not round4(option.value) > alone.get(_partner(option, ident), 0.0):
+                continue  # §7.4: the pair is worth no more than its partner alone, so this question adds nothing to it
             if option.changes_leader:
                 leader_change.add(ident)
             known = best.get(ident)
@@ -263,6 +267,11 @@ def next_questions(
             scored.append(option.question(qm, ident, ident in leader_change))
     scored.sort(key=lambda q: (-q["score"], q["cost_minutes"], q["observation"]))
     return scored[:MAX_QUESTIONS]
+
+
+def _partner(option: Option, ident: str) -> str:
+    """The other question of a pair."""
+    return next(name for name in option.names if name != ident)
 
 
 @dataclass(frozen=True)
@@ -287,7 +296,7 @@ class Option:
             "changes_leader": changes_leader,
         }
         if len(self.names) == 2:
-            question["with"] = next(name for name in self.names if name != ident)
+            question["with"] = _partner(self, ident)
         return question
 
 

@@ -752,9 +752,12 @@
     }
     const best = new Map();
     const leaderChange = new Set();
+    const alone = new Map(candidates.filter((c) => c !== null && c.names.length === 1).map((c) => [c.names[0], round4(c.value)]));
     for (const c of candidates) {
       if (c === null) continue;
       for (const ident of c.names) {
+        // §7.4: a pair worth no more than its partner alone adds nothing for this question
+        if (c.names.length === 2 && !(round4(c.value) > (alone.get(c.names.find((x) => x !== ident)) || 0))) continue;
         if (c.changesLeader) leaderChange.add(ident);
         const known = best.get(ident);
         if (!known || c.score > known.score || (c.score === known.score && c.names.length < known.names.length)) best.set(ident, c);

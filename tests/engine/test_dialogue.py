@@ -314,3 +314,14 @@ def test_the_consultation_text_fills_the_template(real_kb):
     assert "端末を再起動する → 直らなかった" in text  # tried
     assert "iCloud ストレージの使用率: 45.5 %" in text  # an answer the template has no field for
     assert text.rstrip().splitlines()[-1].startswith("  1. ")  # the leading causes close it
+
+
+def test_a_question_is_not_offered_for_what_its_partner_alone_tells(real_kb):
+    """§7.4: for a Thunderbird user, Outlook's version adds nothing to "do you use an app-specific password?" (the rule
+    fires on that answer alone), so their pair does not lift it into the list; a partner that does add something (the
+    Apple Account sign-in, which rules the app-specific password out) still comes with its pair."""
+    result = diagnose({"client": "thunderbird", "symptoms": ["imap_authentication_failed"]}, kb=real_kb)
+    listed = {q["observation"]: q for q in result.next_questions}
+    assert "outlook_version" not in listed
+    assert listed["uses_app_specific_password"].get("with") is None
+    assert listed["signed_in_with_apple_account"]["with"] == "uses_app_specific_password"
