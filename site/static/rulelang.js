@@ -804,6 +804,7 @@
   // ---------- §2 + §9 diagnose ----------
   const RESERVED = ["unknown", "tried"];
   const MESSAGE = "error_message";  // the source of what the evidence patterns read in the query's own message
+  const MESSAGE_READ = 65536;  // code points of the message the patterns read (evidence_merge.py)
 
   function effectiveInputs(prep, query) {
     const inputs = {};
@@ -832,7 +833,8 @@
   function messageEvidence(prep, query) {
     const message = query.error_message;
     if (!prep.scanMessage || typeof message !== "string" || !message) return null;
-    const found = prep.scanMessage(message);
+    const cut = message.length <= MESSAGE_READ ? message : Array.from(message).slice(0, MESSAGE_READ).join("");  // code points, as Python slices
+    const found = prep.scanMessage(cut);
     const keys = Object.keys(found);
     if (!keys.length) return null;
     const merged = Object.assign({}, query);

@@ -201,3 +201,13 @@ def test_the_consultation_text_shows_what_the_message_told(real_kb):
 
     result = diagnose({"error_message": OVER_QUOTA}, kb=real_kb)
     assert "5.2.2" in consultation(result, real_kb, {"error_message": OVER_QUOTA}, "en").split("■ ", 2)[-1]
+
+
+def test_the_patterns_read_the_start_of_a_long_message_only(real_kb):
+    """§12: the first 65,536 code points; a whole bounce belongs in --evidence, which reads all of it."""
+    from mailkb.evidence_merge import MESSAGE_READ
+
+    late = "x" * MESSAGE_READ + "\n" + OVER_QUOTA
+    assert "from_evidence" not in diagnose({"error_message": late}, kb=real_kb).to_dict()
+    early = OVER_QUOTA + "\n" + "x" * MESSAGE_READ
+    assert diagnose({"error_message": early}, kb=real_kb).from_evidence

@@ -365,3 +365,12 @@ def test_bundled_messages_match_alike(node, bundled, data):
     kb, doc, _, patterns = bundled
     query = {"error_message": data.draw(filled_messages(kb))}
     assert _javascript(node, query, "value", doc, patterns)["symptoms"] == _python(kb, query, "value")["symptoms"], query
+
+
+@pytest.mark.parametrize("before", [65_530, 65_535, 65_536])
+def test_a_long_message_is_read_to_the_same_code_point(node, bundled, before):
+    """§12 reads the first 65,536 code points of the message: astral characters (one code point, two UTF-16 units in
+    JavaScript) before the cut must not move it, and a bounce line cut there is read alike."""
+    kb, doc, _, patterns = bundled
+    query = {"error_message": "😀" * before + "552 5.2.2 <hanako@icloud.com>: user is over quota"}
+    assert _javascript(node, query, "value", doc, patterns) == _python(kb, query, "value"), before
