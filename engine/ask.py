@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from .consultation import consultation
+from .consultation import consultation, value_text
 from .diagnosis import Diagnosis, diagnose
 from .kb import KnowledgeBase
 from .query import QueryError, allowed_values, validate
@@ -28,6 +28,8 @@ TEXT = {
     "ja": {
         "intro": "iCloud メールの診断を始めます。番号で答えてください（? で確かめ方、分からなければ空の Enter、q で終了）。",
         "message": "表示されているエラーメッセージがあれば、そのまま貼り付けてください（なければ Enter）:",
+        "read": "メッセージから読み取ったこと:",
+        "matched": "当てはまる症状",
         "yes": "はい",
         "no": "いいえ",
         "why": "この質問の理由",
@@ -45,6 +47,8 @@ TEXT = {
     "en": {
         "intro": "Let's diagnose iCloud Mail. Answer by number (? shows how to find out, empty Enter if you don't know, q quits).",
         "message": "If an error message is shown, paste it here (or press Enter):",
+        "read": "Read from the message:",
+        "matched": "Matching symptom",
         "yes": "Yes",
         "no": "No",
         "why": "Why this question",
@@ -109,6 +113,7 @@ class Dialogue:
         if message and not stopped and message.strip():
             self.answers["error_message"] = message.strip()
         diagnosis = self.diagnose()
+        self.show_read(diagnosis)
         while True:
             if not stopped:
                 diagnosis, stopped = self.questions(diagnosis)
@@ -133,6 +138,21 @@ class Dialogue:
 
     def diagnose(self) -> Diagnosis:
         return diagnose(self.query(), kb=self.kb, backend=self.backend, order=self.order)
+
+    def show_read(self, diagnosis: Diagnosis) -> None:
+        """What the pasted message told: the symptoms it matches (§2) and what the evidence patterns read in it (§12)."""
+        lines = [
+            f"  - {self.t['matched']}: {title(self.kb, 'symptom', s['id'], self.lang)}"
+            for s in diagnosis.symptoms
+            if s["from"] == "error_message"
+        ]
+        for found in diagnosis.from_evidence or ():
+            name = title(self.kb, "observation", found["observation"], self.lang)
+            lines.append(f"  - {name}: {value_text(self.kb, found['observation'], found['value'], self.lang)}")
+        if lines:
+            self.say(self.t["read"])
+            for line in lines:
+                self.say(line)
 
     def show_ranking(self, diagnosis: Diagnosis) -> None:
         if not diagnosis.causes:

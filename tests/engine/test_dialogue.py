@@ -325,3 +325,23 @@ def test_a_question_is_not_offered_for_what_its_partner_alone_tells(real_kb):
     assert "outlook_version" not in listed
     assert listed["uses_app_specific_password"].get("with") is None
     assert listed["signed_in_with_apple_account"]["with"] == "uses_app_specific_password"
+
+
+@pytest.mark.parametrize(
+    ("lang", "message", "expected"),
+    [
+        (
+            "ja",
+            "552 5.2.2 <hanako@icloud.com>: user is over quota",
+            ["拡張ステータスコード（x.x.x）: 「5.2.2」", "宛先のメールボックスがいっぱい"],
+        ),
+        ("en", "Login to server imap.mail.me.com with username taro failed.", ["Mail app in use: Thunderbird"]),
+    ],
+)
+def test_mailkb_ask_says_what_it_read_in_the_pasted_message(real_kb, lang, message, expected):
+    """Before its first question, `mailkb ask` shows the symptoms the message matches and what the patterns read in it."""
+    out = io.StringIO()
+    run_dialogue(real_kb, io.StringIO(message + "\nq\n"), out, lang=lang, backend="reference")
+    head = out.getvalue().split(message, 1)[1].split("\n\n", 1)[0]
+    for text in expected:
+        assert text in head, head
