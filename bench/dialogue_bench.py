@@ -40,10 +40,8 @@ MAX_ASKED = 25  # a dialogue still going after this many questions counts as fai
 
 from mailkb import KnowledgeBase, KnowledgeBaseError, load_kb  # noqa: E402
 from mailkb.backends import get_backend  # noqa: E402
-from mailkb.diagnosis import _prepared, diagnose, effective_inputs  # noqa: E402
-from mailkb.evidence_merge import merge_all  # noqa: E402
+from mailkb.diagnosis import _prepared, diagnose, query_facts  # noqa: E402
 from mailkb.facts import FactStore, alternatives  # noqa: E402
-from mailkb.query import split, validate  # noqa: E402
 from mailkb.questions import next_questions, options  # noqa: E402
 from mailkb.rulelang import conclusion  # noqa: E402
 
@@ -237,10 +235,8 @@ def time_questions(kb: KnowledgeBase, states: list[dict[str, Any]], repeat: int 
 
 def _facts(kb: KnowledgeBase, query: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]:
     """The input facts of a query as diagnose() makes them (with what its error message's evidence gives, §12)."""
-    checked = validate(kb, query)
-    merged = merge_all(kb, checked, [])
-    observations, unknown, tried = split(merged.query if merged else checked)
-    return effective_inputs(kb, observations)[0], unknown, tried
+    facts = query_facts(kb, query)
+    return facts.inputs, facts.unknown, facts.tried
 
 
 def numpy_times(kb: KnowledgeBase, states: list[dict[str, Any]], repeat: int = 5) -> list[float]:

@@ -18,7 +18,7 @@ from .questions import QuestionModel, clearly_leads, next_questions, question_mo
 from .rulelang import conclusion
 
 if TYPE_CHECKING:
-    from .evidence_merge import Evidence
+    from .evidence_merge import Evidence, Merged
 
 
 @dataclass
@@ -93,6 +93,32 @@ def effective_inputs(kb: KnowledgeBase, query: dict[str, Any]) -> tuple[dict[str
     return inputs, symptoms
 
 
+@dataclass
+class QueryFacts:
+    """A query as the inference sees it: the input facts (§2's symptoms and §12's evidence in), the output's symptom
+    list, `unknown`, `tried`, and the evidence merge (None when there was no evidence)."""
+
+    inputs: dict[str, Any]
+    symptoms: list[dict[str, str]]
+    unknown: tuple[str, ...]
+    tried: tuple[str, ...]
+    merged: Merged | None
+
+
+def query_facts(kb: KnowledgeBase, query: dict[str, Any], evidence: Sequence[Evidence] = ()) -> QueryFacts:
+    """Check a query (QueryError if it is bad), merge the evidence its error message holds and the `evidence`
+    documents (§12), and match the message to symptoms (§2)."""
+    checked = validate(kb, query)
+    merged = None
+    if evidence or "error_message" in checked:
+        from .evidence_merge import merge_all  # only a query with a message or evidence loads the readers
+
+        merged = merge_all(kb, checked, list(evidence))
+    observations, unknown, tried = split(merged.query if merged is not None else checked)
+    inputs, symptoms = effective_inputs(kb, observations)
+    return QueryFacts(inputs, symptoms, unknown, tried, merged)
+
+
 def diagnose(
     observations: dict[str, Any] | str,
     *,
@@ -110,39 +136,28 @@ def diagnose(
     if order not in ORDERS:
         raise PlanError(f"unknown order {order!r}; choose one of {', '.join(ORDERS)}")
     kb = kb if kb is not None else load_kb()
-    query = validate(kb, parse_json(observations) if isinstance(observations, str) else observations)
-    merged = None
-    if evidence or "error_message" in query:
-        from .evidence_merge import merge_all
-
-        merged = merge_all(kb, query, list(evidence))
-        query = merged.query if merged is not None else query
-    observations, unknown, tried = split(query)
-    prep = _prepared(kb)
-    inputs, symptoms = effective_inputs(kb, observations)
-    fired = get_backend(kb, backend).run(inputs)
-    result = _explain(prep, inputs, symptoms, fired, backend, order, unknown, tried)
-    if merged is not None:
-        result.from_evidence, result.evidence_conflicts = merged.from_evidence, merged.conflicts
+    facts = query_facts(kb, parse_json(observations) if isinstance(observations, str) else observations, evidence)
+    fired = get_backend(kb, backend).run(facts.inputs)
+    result = _explain(_prepared(kb), facts.inputs, facts.symptoms, fired, backend, order, facts.unknown, facts.tried)
+    if facts.merged is not None:
+        result.from_evidence, result.evidence_conflicts = facts.merged.from_evidence, facts.merged.conflicts
     return result
 
 
 def rank_causes(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str = "reference") -> list[tuple[str, float]]:
     """The ranked causes [(id, confidence)] of a query: inference only, no plan or questions (for pages that list causes)."""
-    prep = _prepared(kb)
-    inputs, _ = effective_inputs(kb, split(validate(kb, observations))[0])
-    fired = get_backend(kb, backend).run(inputs)
-    return [(cause, round4(conf)) for cause, conf, _ in _rank(prep, fired)[0]]
+    fired = get_backend(kb, backend).run(query_facts(kb, observations).inputs)
+    return [(cause, round4(conf)) for cause, conf, _ in _rank(_prepared(kb), fired)[0]]
 
 
 def first_steps(observations: dict[str, Any], *, kb: KnowledgeBase, backend: str = "reference") -> list[dict[str, Any]]:
     """`diagnose(observations).plan`, without computing the next questions (for pages that show the first steps)."""
     prep = _prepared(kb)
-    observations, _unknown, tried = split(validate(kb, observations))
-    inputs, _ = effective_inputs(kb, observations)
-    fired = get_backend(kb, backend).run(inputs)
-    ranked, ruled_out = _rank(prep, fired, inputs.get("platform"), tried)
-    return _steps(prep, ranked, ruled_out, "value", inputs.get("platform"), tried)
+    facts = query_facts(kb, observations)
+    fired = get_backend(kb, backend).run(facts.inputs)
+    platform = facts.inputs.get("platform")
+    ranked, ruled_out = _rank(prep, fired, platform, facts.tried)
+    return _steps(prep, ranked, ruled_out, "value", platform, facts.tried)
 
 
 def _steps(prep: _Prepared, ranked: list, ruled_out: dict[str, str], order: str, platform: str | None, tried: tuple[str, ...]) -> list:

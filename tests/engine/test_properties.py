@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailkb.backends import get_backend
-from mailkb.diagnosis import diagnose, effective_inputs
-from mailkb.evidence_merge import merge_all
+from mailkb.diagnosis import diagnose, effective_inputs, query_facts
 from mailkb.facts import FactStore, alternatives
 from mailkb.planning import STAGES
 from mailkb.query import validate
@@ -71,9 +70,7 @@ def test_determinism_and_invariants(kb):
         assert confidences == sorted(confidences, reverse=True)
         # every piece of evidence comes from a rule whose conditions hold on the final facts (the query's, with what
         # the evidence patterns read in its error message, §12)
-        checked = validate(kb, query)
-        merged = merge_all(kb, checked, [])
-        inputs, _ = effective_inputs(kb, merged.query if merged else checked)
+        inputs = query_facts(kb, query).inputs
         store = FactStore(inputs)
         for item in first["derived"]:
             store.add(item["fact"], item["value"])
