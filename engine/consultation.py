@@ -16,7 +16,7 @@ from typing import Any
 from .diagnosis import Diagnosis
 from .kb import KnowledgeBase
 from .planning import round4
-from .report import title
+from .report import title, value_label
 
 TEMPLATE = "consultation_template"
 TRIED_FIELD = "actions_taken"  # the template's field for what was already tried
@@ -101,10 +101,8 @@ def value_text(kb: KnowledgeBase, ident: str, value: Any, lang: str) -> str:
         return w["sep"].join(title(kb, "symptom", s, lang) for s in value)
     if isinstance(value, (int, float)):
         return number_text(value) + w["units"].get(observation.get("unit"), "")
-    for option in observation.get("values") or ():
-        if option.get("value") == value:
-            return option["label"][lang]
-    return w["quote"].format(_cut(scrub(str(value), lang)))
+    label = value_label(kb, ident, value, lang)
+    return w["quote"].format(_cut(scrub(str(value), lang))) if label is None else label
 
 
 def number_text(value: float) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .diagnosis import Diagnosis
 from .kb import KnowledgeBase
 
@@ -80,6 +82,14 @@ def title(kb: KnowledgeBase, kind: str, ident: str, lang: str) -> str:
     """The localized title of an entity, or its id."""
     entity = kb.entities.get(kind, {}).get(ident) or {}
     return (entity.get("title") or {}).get(lang) or ident
+
+
+def value_label(kb: KnowledgeBase, ident: str, value: Any, lang: str) -> str | None:
+    """The localized label of an enum observation's value, or None (not an enum value)."""
+    for option in kb.observations.get(ident, {}).get("values") or ():
+        if option.get("value") == value:
+            return option["label"][lang]
+    return None
 
 
 def first_paragraph(markdown: str) -> str:
@@ -168,8 +178,8 @@ def _evidence_lines(diagnosis: Diagnosis, kb: KnowledgeBase, lang: str) -> list[
             return w["true" if value else "false"]
         if isinstance(value, list):
             return w["sep"].join(title(kb, "symptom", item, lang) for item in value)
-        labels = {o["value"]: o["label"][lang] for o in kb.observations.get(ident, {}).get("values") or ()}
-        return labels.get(value, str(value))  # an enum value in words
+        label = value_label(kb, ident, value, lang)
+        return str(value) if label is None else label
 
     def name(ident: str) -> str:
         return title(kb, "observation", ident, lang)
