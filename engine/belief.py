@@ -165,6 +165,21 @@ def total(values) -> float:
     return reduce(add, values, 0.0)
 
 
+def answer_weights(priors: list[list[float]], tops) -> list[float]:
+    """§7.4 step 3 for each question in turn (`priors`: its answers' b(a)): b'(a) = min(b(a), 1 / top(a)), normalized
+    within the question; `tops` holds max(1, max_c m(a, c)) for every answer of every question, in the same order."""
+    weights: list[float] = []
+    first = 0
+    for question in priors:
+        capped = [min(p, 1.0 / float(t)) for p, t in zip(question, tops[first : first + len(question)], strict=True)]
+        weight = 0.0
+        for w in capped:
+            weight += w
+        weights += [w / weight for w in capped]
+        first += len(question)
+    return weights
+
+
 class Base:
     """What every belief row with the same ruled-out causes, tried factors and weak causes shares (§7.1): the factor
     of a(c) (0 where ruled out) and the prior part π'(c) / Σπ' (None when Σπ' = 0: then every P(c) is 0)."""

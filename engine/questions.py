@@ -19,7 +19,7 @@ from typing import Any
 
 from .backends import get_backend
 from .backends.reference import Frontier, ReferenceBackend
-from .belief import Base, CauseModel, belief, expected_cost, total
+from .belief import Base, CauseModel, answer_weights, belief, expected_cost, total
 from .facts import FactStore, alternatives
 from .kb import KnowledgeBase
 from .memo import persisted
@@ -448,16 +448,7 @@ def _value(qm: QuestionModel, state: _State, candidates: list[_Candidate]) -> No
         ratios.append(ratio)
         # Bayes' rule bounds an answer's probability by 1 / m(a, c) for every cause: b(a) = min(prior(a), 1 / max_c m(a, c))
         tops.append(max(1.0, max(ratio)))
-    answer_priors = [p for c in candidates for p in c.priors]
-    bases: list[float] = []
-    first = 0
-    for candidate in candidates:
-        capped = [min(p, 1.0 / t) for p, t in zip(answer_priors[first : first + len(candidate.rows)], tops[first:], strict=False)]
-        weight = 0.0
-        for w in capped:
-            weight += w
-        bases += [w / weight for w in capped]
-        first += len(candidate.rows)
+    bases = answer_weights([c.priors for c in candidates], tops)
     width = len(live)
     first = 0
     for candidate in candidates:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .belief import LEAK, SERVICE_MINUTES
+from .belief import LEAK, SERVICE_MINUTES, answer_weights
 
 if TYPE_CHECKING:
     from .belief import CauseModel, PlanShape
@@ -79,16 +79,7 @@ def value(model: CauseModel, state: _State, candidates: list[_Candidate]) -> Non
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios[where_changed] = np.where(live, after / np.where(live, prior, 1.0), 0.0)
     tops = np.maximum(1.0, np.where(live, ratios, 1.0).max(axis=1))
-    answer_priors = [p for c in candidates for p in c.priors]
-    bases: list[float] = []
-    first = 0
-    for candidate in candidates:
-        capped = [min(p, 1.0 / float(t)) for p, t in zip(answer_priors[first : first + len(candidate.rows)], tops[first:], strict=False)]
-        total = 0.0
-        for w in capped:
-            total += w
-        bases += [w / total for w in capped]
-        first += len(candidate.rows)
+    bases = answer_weights([c.priors for c in candidates], tops)
     weighted = np.array(bases)[:, None] * ratios
     sizes = np.array([len(c.rows) for c in candidates])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
