@@ -840,22 +840,16 @@
     const merged = Object.assign({}, query);
     const fromEvidence = [];
     const conflicts = [];
-    for (const key of keys) {
+    for (const key of keys) {  // scalars only: the pattern layer yields no list (§11.3), so never `symptoms`
       const value = found[key];
-      if (key === "symptoms") {
-        const added = value.filter((id) => !(merged.symptoms || []).includes(id));
-        if (added.length) {
-          merged.symptoms = [...(merged.symptoms || []), ...added];
-          fromEvidence.push({ observation: key, value: added, source: MESSAGE });
-        }
-      } else if (key in query) {
+      if (key in query) {
         if (query[key] !== value) conflicts.push({ observation: key, answered: query[key], evidence: value, source: MESSAGE });
       } else {
         merged[key] = value;
         fromEvidence.push({ observation: key, value, source: MESSAGE });
       }
     }
-    if (merged.unknown) merged.unknown = merged.unknown.filter((id) => !fromEvidence.some((f) => f.observation === id && id !== "symptoms"));
+    if (merged.unknown) merged.unknown = merged.unknown.filter((id) => !fromEvidence.some((f) => f.observation === id));
     return { query: merged, fromEvidence, conflicts };
   }
 
@@ -991,11 +985,9 @@
     const tried = [...new Set(query.tried || [])];
     const answered = {};
     for (const [k, v] of Object.entries(query)) if (!RESERVED.includes(k)) answered[k] = k === "symptoms" ? [...new Set(v)] : v;
-    for (const found of result.from_evidence || []) {  // what evidence told (the message's too) fills what nobody answered
-      const key = found.observation;
-      if (key === "symptoms") answered[key] = [...(answered[key] || []), ...found.value];
-      else if (!(key in answered)) answered[key] = found.value;
-      unknown.delete(key);
+    for (const found of result.from_evidence || []) {  // what the message's evidence told fills what nobody answered
+      if (!(found.observation in answered)) answered[found.observation] = found.value;
+      unknown.delete(found.observation);
     }
     const matched = result.symptoms.filter((s) => s.from === "error_message").map((s) => s.id);
     const fieldLine = (ident) => {
